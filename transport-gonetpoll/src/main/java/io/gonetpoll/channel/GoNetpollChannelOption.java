@@ -1,0 +1,50 @@
+package io.gonetpoll.channel;
+
+import io.netty.channel.ChannelOption;
+import io.netty.channel.unix.UnixChannelOption;
+
+/**
+ * Linux socket options of GoNetpoll channels that Netty's {@link ChannelOption} does not define. The rest are
+ * Netty's: {@link ChannelOption} ({@code SO_*}, {@code TCP_NODELAY}, {@code IP_TOS}, {@code TCP_FASTOPEN},
+ * {@code TCP_FASTOPEN_CONNECT}, ...) and {@link UnixChannelOption#SO_REUSEPORT}; raw options go through
+ * {@link io.netty.channel.unix.IntegerUnixChannelOption} and {@link io.netty.channel.unix.RawUnixChannelOption}.
+ * Meanings are those of {@code tcp(7)} and {@code ip(7)}; every setter rejects a value the kernel would
+ * reject with an {@link IllegalArgumentException} naming the option and the value.
+ */
+public final class GoNetpollChannelOption<T> extends UnixChannelOption<T> {
+    /** {@code TCP_CORK}: hold partial frames until uncorked (or 200 ms). Socket channels. */
+    public static final ChannelOption<Boolean> TCP_CORK = valueOf(GoNetpollChannelOption.class, "TCP_CORK");
+    /**
+     * {@code TCP_NOTSENT_LOWAT}: bytes of unsent data above which the socket is not writable, 0 to 2^32-1.
+     * Socket channels.
+     */
+    public static final ChannelOption<Long> TCP_NOTSENT_LOWAT =
+            valueOf(GoNetpollChannelOption.class, "TCP_NOTSENT_LOWAT");
+    /** {@code TCP_KEEPIDLE}: seconds of idleness before keepalive probes start, 1 to 32767. Socket channels. */
+    public static final ChannelOption<Integer> TCP_KEEPIDLE = valueOf(GoNetpollChannelOption.class, "TCP_KEEPIDLE");
+    /** {@code TCP_KEEPINTVL}: seconds between keepalive probes, 1 to 32767. Socket channels. */
+    public static final ChannelOption<Integer> TCP_KEEPINTVL =
+            valueOf(GoNetpollChannelOption.class, "TCP_KEEPINTVL");
+    /** {@code TCP_KEEPCNT}: unanswered probes before the connection is dropped, 1 to 127. Socket channels. */
+    public static final ChannelOption<Integer> TCP_KEEPCNT = valueOf(GoNetpollChannelOption.class, "TCP_KEEPCNT");
+    /**
+     * {@code TCP_USER_TIMEOUT}: milliseconds transmitted data may stay unacknowledged before the connection is
+     * dropped, 0 (system default) or more. Socket channels.
+     */
+    public static final ChannelOption<Integer> TCP_USER_TIMEOUT =
+            valueOf(GoNetpollChannelOption.class, "TCP_USER_TIMEOUT");
+    /** {@code TCP_QUICKACK}: send ACKs at once instead of delaying them (not sticky in the kernel). Socket channels. */
+    public static final ChannelOption<Boolean> TCP_QUICKACK = valueOf(GoNetpollChannelOption.class, "TCP_QUICKACK");
+    /** {@code IP_FREEBIND}: allow binding to an address that is not (yet) local. Server and socket channels. */
+    public static final ChannelOption<Boolean> IP_FREEBIND = valueOf(GoNetpollChannelOption.class, "IP_FREEBIND");
+    /**
+     * {@code IP_TRANSPARENT} ({@code IPV6_TRANSPARENT} on IPv6 sockets): transparent proxying; needs
+     * {@code CAP_NET_ADMIN}. Server and socket channels.
+     */
+    public static final ChannelOption<Boolean> IP_TRANSPARENT =
+            valueOf(GoNetpollChannelOption.class, "IP_TRANSPARENT");
+
+    @SuppressWarnings("unused")
+    private GoNetpollChannelOption() {
+    }
+}

@@ -1,0 +1,308 @@
+package io.gonetpoll.channel;
+
+import io.netty.channel.IoHandle;
+import io.netty.channel.IoHandler;
+import io.netty.channel.IoHandlerContext;
+import io.netty.channel.IoRegistration;
+import io.netty.channel.unix.FileDescriptor;
+import io.netty.channel.unix.IovArray;
+import io.netty.util.concurrent.ThreadAwareExecutor;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * An event loop's IO: Go's netpoller for Netty (Go: {@code runtime/netpoll_epoll.go}). Use it through
+ * {@link #newFactory()}:
+ * <pre>{@code
+ * EventLoopGroup group = new MultiThreadIoEventLoopGroup(GoNetpollIoHandler.newFactory());
+ * }</pre>
+ *
+ * <p>One epoll fd per loop. Every socket is added once with {@code EPOLLIN|EPOLLOUT|EPOLLRDHUP|EPOLLET} when
+ * it listens, starts to connect or is accepted, and deleted once before it is closed or leaves the loop; its
+ * interest is never modified. {@code epoll_data} carries a slot and a generation ({@link EventData}), so an
+ * event for a cancelled registration is dropped, never delivered to a socket that reused its fd. Each event
+ * is turned into sides (read, write) and handed to the channel, whose {@link PollDesc} resumes a parked
+ * operation or latches the edge. Operations that stopped with readiness left wait in a {@link ReadyQueue}
+ * and run at the next turn, after the loop has polled (without blocking) for everyone else.
+ *
+ * <p>A turn of {@link #run}: if the ready queue is empty and Netty allows blocking, publish "sleeping"
+ * ({@link Wakeup}), re-check, and wait until the next scheduled task is due — with {@code epoll_pwait2}
+ * (nanoseconds) where the kernel has it, else {@code epoll_wait} with the timeout rounded up to whole
+ * milliseconds so the loop never wakes early and spins; otherwise poll without waiting. Then dispatch the
+ * events, then run the ready queue.
+ */
+public final class GoNetpollIoHandler implements IoHandler {
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(GoNetpollIoHandler.class);
+    private static final long NANOS_PER_MILLI = 1_000_000L;
+
+    private final ThreadAwareExecutor executor;
+    private final FileDescriptor epollFd;
+    private final Wakeup wakeup;
+    private final EventArray events;
+    private final RegistrationTable registrations = new RegistrationTable(64);
+    private final ReadyQueue readyQueue = new ReadyQueue();
+    private final LoopCounters counters = new LoopCounters();
+    /** Shared by the loop's channels for gathering writes; cleared before each use. */
+    private final IovArray iovArray = new IovArray();
+
+    GoNetpollIoHandler(ThreadAwareExecutor executor, GoNetpollIoHandlerConfig config) {
+        GoNetpoll.ensureAvailability();
+        this.executor = executor;
+        FileDescriptor epoll = null;
+        FileDescriptor eventFd = null;
+        boolean success = false;
+        try {
+            epoll = Native.newEpollFd();
+            eventFd = Native.newEventFd();
+            Native.epollCtlAdd(epoll.intValue(), eventFd.intValue(), Native.EPOLLIN | Native.EPOLLET,
+                    EventData.WAKEUP);
+            success = true;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create the epoll or eventfd file descriptor", e);
+        } finally {
+            if (!success) {
+                closeQuietly(epoll);
+                closeQuietly(eventFd);
+            }
+        }
+        epollFd = epoll;
+        wakeup = new Wakeup(eventFd);
+        events = new EventArray(config.getMaxEventsPerWait());
+    }
+
+    /** A factory with the default {@link GoNetpollIoHandlerConfig}. */
+    public static GoNetpollIoHandlerFactory newFactory() {
+        return newFactory(new GoNetpollIoHandlerConfig());
+    }
+
+    /** A factory whose loops read at most {@code maxEventsPerWait} events per {@code epoll_wait}. */
+    public static GoNetpollIoHandlerFactory newFactory(int maxEventsPerWait) {
+        return newFactory(new GoNetpollIoHandlerConfig().setMaxEventsPerWait(maxEventsPerWait));
+    }
+
+    /** A factory with a copy of {@code config}. Fails at once if GoNetpoll cannot run on this machine. */
+    public static GoNetpollIoHandlerFactory newFactory(GoNetpollIoHandlerConfig config) {
+        GoNetpoll.ensureAvailability();
+        if (config == null) {
+            throw new NullPointerException("config");
+        }
+        return new GoNetpollIoHandlerFactory(config.copy());
+    }
+
+    @Override
+    public int run(IoHandlerContext context) {
+        int handled = 0;
+        try {
+            int ready = waitForEvents(context);
+            long start = context.shouldReportActiveIoTime() ? System.nanoTime() : 0;
+            handled = dispatch(ready);
+            int ran = readyQueue.runQueued();
+            for (int i = 0; i < ran; i++) {
+                counters.increment(LoopCounters.READY_QUEUE_RUNS);
+            }
+            handled += ran;
+            if (context.shouldReportActiveIoTime()) {
+                context.reportActiveIoTime(System.nanoTime() - start);
+            }
+        } catch (Error e) {
+            throw e;
+        } catch (Throwable t) {
+            handleLoopException(t);
+        }
+        return handled;
+    }
+
+    private int waitForEvents(IoHandlerContext context) throws IOException {
+        if (!readyQueue.isEmpty() || !context.canBlock()) {
+            return epollWait(0);
+        }
+        wakeup.prepareToSleep();
+        try {
+            // Re-check after publishing SLEEPING: a task queued before that point is seen here, one queued
+            // after it finds SLEEPING and writes the eventfd (see Wakeup).
+            if (!context.canBlock()) {
+                return epollWait(0);
+            }
+            return epollWait(context.delayNanos(System.nanoTime()));
+        } finally {
+            wakeup.awake();
+        }
+    }
+
+    /** Waits at most {@code timeoutNanos} ({@code 0}: poll). Go: {@code netpoll(delay)}. */
+    private int epollWait(long timeoutNanos) throws IOException {
+        counters.increment(LoopCounters.EPOLL_WAITS);
+        int fd = epollFd.intValue();
+        if (Native.EPOLL_PWAIT2_SUPPORTED) {
+            return Native.epollPwait2(fd, events.address(), events.capacity(), timeoutNanos);
+        }
+        // Round up: a sub-millisecond delay must not become a 0 ms poll that spins until the task is due.
+        long millis = timeoutNanos / NANOS_PER_MILLI + (timeoutNanos % NANOS_PER_MILLI == 0 ? 0 : 1);
+        return Native.epollWait(fd, events.address(), events.capacity(), (int) Math.min(millis, Integer.MAX_VALUE));
+    }
+
+    /**
+     * Hands each event to its channel. A failure in one channel must not drop the events behind it: with edge
+     * triggering they would never be reported again. So each dispatch is isolated, and an {@link Error} is
+     * rethrown only after the whole batch was delivered.
+     */
+    private int dispatch(int ready) {
+        int handled = 0;
+        Error error = null;
+        for (int i = 0; i < ready; i++) {
+            long data = events.data(i);
+            if (data == EventData.WAKEUP) {
+                counters.increment(LoopCounters.WAKEUP_EVENTS);
+                continue;
+            }
+            GoNetpollIoRegistration registration = registrations.lookup(data);
+            if (registration == null) {
+                counters.increment(LoopCounters.STALE_EVENTS_DROPPED);
+                continue;
+            }
+            counters.increment(LoopCounters.EVENTS);
+            handled++;
+            try {
+                registration.handle.handle(registration, GoNetpollIoEvent.ofEpoll(events.events(i)));
+            } catch (Error e) {
+                if (error == null) {
+                    error = e;
+                }
+            } catch (Throwable t) {
+                logger.warn("Unexpected exception from {} while handling an event", registration.handle, t);
+            }
+        }
+        if (error != null) {
+            throw error;
+        }
+        return handled;
+    }
+
+    private void handleLoopException(Throwable t) {
+        logger.warn("Unexpected exception in the GoNetpoll event loop", t);
+        try {
+            // Do not spin if the failure repeats.
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public IoRegistration register(IoHandle handle) {
+        if (!(handle instanceof GoNetpollIoHandle)) {
+            throw new IllegalArgumentException("a GoNetpoll event loop serves GoNetpoll channels only, not "
+                    + handle.getClass().getName());
+        }
+        GoNetpollIoRegistration registration = new GoNetpollIoRegistration(this, executor, (GoNetpollIoHandle) handle);
+        registration.eventData = registrations.add(registration);
+        handle.registered();
+        return registration;
+    }
+
+    /** {@code epoll_ctl(ADD)}, once per registration (Go: {@code netpollopen}). */
+    void arm(GoNetpollIoRegistration registration) {
+        if (registration.armed) {
+            throw new IllegalStateException("fd " + registration.handle.fd().intValue()
+                    + " is already in epoll: GoNetpoll adds each socket once and never modifies it");
+        }
+        try {
+            Native.epollCtlAdd(epollFd.intValue(), registration.handle.fd().intValue(),
+                    Native.EPOLL_REGISTRATION_EVENTS, registration.eventData);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        registration.armed = true;
+        counters.increment(LoopCounters.EPOLL_CTL_ADDS);
+    }
+
+    void schedule(GoNetpollIoRegistration registration, int sides) {
+        readyQueue.add(registration, sides);
+    }
+
+    /**
+     * The loop-side half of {@link GoNetpollIoRegistration#cancel()} (Go: {@code netpollclose} +
+     * {@code pollCache.free}): DEL while the fd is still open, then free the slot so its generation moves on.
+     */
+    void unregister(GoNetpollIoRegistration registration) {
+        FileDescriptor fd = registration.handle.fd();
+        if (registration.armed && fd.isOpen()) {
+            try {
+                Native.epollCtlDel(epollFd.intValue(), fd.intValue());
+                counters.increment(LoopCounters.EPOLL_CTL_DELS);
+            } catch (IOException e) {
+                logger.debug("epoll_ctl(DEL) of fd {} failed", fd.intValue(), e);
+            }
+        }
+        registration.armed = false;
+        registrations.remove(registration.eventData);
+        registration.handle.unregistered();
+    }
+
+    @Override
+    public void prepareToDestroy() {
+        for (GoNetpollIoRegistration registration : registrations.snapshot()) {
+            try {
+                registration.cancel();
+            } catch (Exception e) {
+                logger.debug("Exception while cancelling {}", registration, e);
+            }
+            try {
+                registration.handle.close();
+            } catch (Exception e) {
+                logger.debug("Exception while closing {}", registration.handle, e);
+            }
+        }
+    }
+
+    @Override
+    public void destroy() {
+        try {
+            wakeup.close();
+        } catch (IOException e) {
+            logger.warn("Failed to close the eventfd", e);
+        }
+        closeQuietly(epollFd);
+        events.free();
+        iovArray.release();
+    }
+
+    @Override
+    public void wakeup() {
+        wakeup.wakeup();
+    }
+
+    @Override
+    public boolean isCompatible(Class<? extends IoHandle> handleType) {
+        return GoNetpollIoHandle.class.isAssignableFrom(handleType);
+    }
+
+    IovArray iovArray() {
+        return iovArray;
+    }
+
+    LoopCounters counters() {
+        return counters;
+    }
+
+    long wakeupsWritten() {
+        return wakeup.writes();
+    }
+
+    int registrationCount() {
+        return registrations.size();
+    }
+
+    private static void closeQuietly(FileDescriptor fd) {
+        if (fd != null) {
+            try {
+                fd.close();
+            } catch (IOException e) {
+                logger.debug("Failed to close {}", fd, e);
+            }
+        }
+    }
+}

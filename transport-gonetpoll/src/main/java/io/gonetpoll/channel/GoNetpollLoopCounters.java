@@ -1,0 +1,102 @@
+package io.gonetpoll.channel;
+
+/**
+ * A snapshot of what GoNetpoll event loops did, summed over the loops of a
+ * {@link GoNetpollIoHandlerFactory} (see {@link GoNetpollIoHandlerFactory#counters()}).
+ *
+ * <p>These counters are how GoNetpoll's Go-style claims are checked: one {@code epoll_ctl(ADD)} and one
+ * {@code epoll_ctl(DEL)} per socket and loop it was registered with; events for cancelled registrations
+ * dropped by generation; and reads that found nothing ({@link #readsWouldBlock()}) staying far below one
+ * per request. There is no counter for {@code EPOLL_CTL_MOD}: GoNetpoll has no code path that issues it
+ * (the native library has no binding for it).
+ */
+public final class GoNetpollLoopCounters {
+    private final long[] values;
+    private final long wakeupsWritten;
+
+    GoNetpollLoopCounters(long[] values, long wakeupsWritten) {
+        this.values = values;
+        this.wakeupsWritten = wakeupsWritten;
+    }
+
+    /** Calls to {@code epoll_wait}/{@code epoll_pwait2}. */
+    public long epollWaits() {
+        return values[LoopCounters.EPOLL_WAITS];
+    }
+
+    /** Events returned by the waits for sockets (the eventfd's are in {@link #wakeupEvents()}). */
+    public long events() {
+        return values[LoopCounters.EVENTS];
+    }
+
+    /** Events dropped because their registration had been cancelled (generation mismatch). */
+    public long staleEventsDropped() {
+        return values[LoopCounters.STALE_EVENTS_DROPPED];
+    }
+
+    /** eventfd edges seen by the loops. */
+    public long wakeupEvents() {
+        return values[LoopCounters.WAKEUP_EVENTS];
+    }
+
+    /** eventfd writes made by other threads to wake a sleeping loop (at most one per sleep). */
+    public long wakeupsWritten() {
+        return wakeupsWritten;
+    }
+
+    /** {@code epoll_ctl(EPOLL_CTL_ADD)} calls: one per socket and loop it was registered with. */
+    public long epollCtlAdds() {
+        return values[LoopCounters.EPOLL_CTL_ADDS];
+    }
+
+    /** {@code epoll_ctl(EPOLL_CTL_DEL)} calls: one per socket, before it is closed or leaves the loop. */
+    public long epollCtlDels() {
+        return values[LoopCounters.EPOLL_CTL_DELS];
+    }
+
+    /** Operations resumed from the ready queue (reads or flushes that stopped at their quota while ready). */
+    public long readyQueueRuns() {
+        return values[LoopCounters.READY_QUEUE_RUNS];
+    }
+
+    /** {@code read}/{@code recv} calls on stream sockets. */
+    public long readSyscalls() {
+        return values[LoopCounters.READ_SYSCALLS];
+    }
+
+    /** Reads that returned {@code EAGAIN}: reads a short-read-aware loop should almost never make. */
+    public long readsWouldBlock() {
+        return values[LoopCounters.READS_WOULD_BLOCK];
+    }
+
+    /** {@code write}/{@code writev}/{@code sendfile} calls. */
+    public long writeSyscalls() {
+        return values[LoopCounters.WRITE_SYSCALLS];
+    }
+
+    /** Writes that could not send anything ({@code EAGAIN}) and parked the flush. */
+    public long writesWouldBlock() {
+        return values[LoopCounters.WRITES_WOULD_BLOCK];
+    }
+
+    /** {@code accept4} calls. */
+    public long acceptSyscalls() {
+        return values[LoopCounters.ACCEPT_SYSCALLS];
+    }
+
+    /** {@code accept4} calls that returned {@code EAGAIN}. */
+    public long acceptsWouldBlock() {
+        return values[LoopCounters.ACCEPTS_WOULD_BLOCK];
+    }
+
+    @Override
+    public String toString() {
+        return "GoNetpollLoopCounters{epollWaits=" + epollWaits() + ", events=" + events()
+                + ", staleEventsDropped=" + staleEventsDropped() + ", wakeupEvents=" + wakeupEvents()
+                + ", wakeupsWritten=" + wakeupsWritten + ", epollCtlAdds=" + epollCtlAdds()
+                + ", epollCtlDels=" + epollCtlDels() + ", readyQueueRuns=" + readyQueueRuns()
+                + ", readSyscalls=" + readSyscalls() + ", readsWouldBlock=" + readsWouldBlock()
+                + ", writeSyscalls=" + writeSyscalls() + ", writesWouldBlock=" + writesWouldBlock()
+                + ", acceptSyscalls=" + acceptSyscalls() + ", acceptsWouldBlock=" + acceptsWouldBlock() + '}';
+    }
+}

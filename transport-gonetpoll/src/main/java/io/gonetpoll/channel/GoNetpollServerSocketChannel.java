@@ -1,0 +1,153 @@
+package io.gonetpoll.channel;
+
+import io.netty.channel.ChannelMetadata;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.channel.unix.Errors;
+import io.netty.channel.unix.NativeInetAddress;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+
+/**
+ * A TCP {@link ServerSocketChannel} on a GoNetpoll event loop: a drop-in for {@code NioServerSocketChannel}
+ * and {@code EpollServerSocketChannel}.
+ *
+ * <p>The listener enters epoll once, at bind. Each edge drains the accept queue with {@code accept4} until
+ * EAGAIN or {@code MAX_MESSAGES_PER_READ} (16) connections; a listener stopped by that limit stays READY and
+ * continues at the next loop turn (Netty's epoll accepts one connection per wakeup; NIO 16). An accept that
+ * fails (EMFILE, ENFILE, ...) is reported through {@code exceptionCaught} and leaves the read side READY, so
+ * the next {@code read()} retries without waiting for a new edge — which, with edge triggering, might never
+ * come while the backlog stays full; Netty's {@code ServerBootstrap} pauses auto-read for a second on such
+ * errors, which is what keeps the loop from spinning.
+ */
+public final class GoNetpollServerSocketChannel extends AbstractGoNetpollChannel implements ServerSocketChannel {
+    private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
+
+    private final GoNetpollServerSocketChannelConfig config;
+
+    /** A listener of the preferred family (IPv6 unless the JVM prefers IPv4). */
+    public GoNetpollServerSocketChannel() {
+        this((SocketProtocolFamily) null);
+    }
+
+    /** A listener of {@code family} ({@code null}: the preferred family). */
+    public GoNetpollServerSocketChannel(SocketProtocolFamily family) {
+        super(null, GoNetpollSocket.newStream(family), false);
+        config = new GoNetpollServerSocketChannelConfig(this);
+    }
+
+    /** Wraps an existing socket fd; it is active if it is already bound. */
+    public GoNetpollServerSocketChannel(int fd) {
+        this(new GoNetpollSocket(fd));
+    }
+
+    private GoNetpollServerSocketChannel(GoNetpollSocket socket) {
+        super(null, socket, socket.localAddress() != null);
+        config = new GoNetpollServerSocketChannelConfig(this);
+    }
+
+    @Override
+    public GoNetpollServerSocketChannelConfig config() {
+        return config;
+    }
+
+    @Override
+    public ChannelMetadata metadata() {
+        return METADATA;
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) super.localAddress();
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return null;
+    }
+
+    @Override
+    protected SocketAddress remoteAddress0() {
+        return null;
+    }
+
+    /** bind, then TCP_FASTOPEN (it must precede listen), then listen, then into epoll. */
+    @Override
+    protected void doBind(SocketAddress localAddress) throws Exception {
+        super.doBind(localAddress);
+        int fastOpen = config.getTcpFastOpen();
+        if (fastOpen > 0) {
+            socket.setTcpOption(Native.TCP_FASTOPEN, fastOpen);
+        }
+        socket.listen(config.getBacklog());
+        active = true;
+        arm();
+    }
+
+    @Override
+    protected void doWrite(ChannelOutboundBuffer in) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    protected Object filterOutboundMessage(Object msg) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    protected AbstractGoNetpollUnsafe newUnsafe() {
+        return new ServerSocketUnsafe();
+    }
+
+    private final class ServerSocketUnsafe extends AbstractGoNetpollUnsafe {
+        /** Filled by accept4: one length byte, then the address (up to 16 bytes), scope id and port. */
+        private final byte[] acceptedAddress = new byte[26];
+
+        @Override
+        public void connect(SocketAddress remote, SocketAddress local, ChannelPromise promise) {
+            promise.setFailure(new UnsupportedOperationException("a server socket does not connect"));
+        }
+
+        /** The accept loop (Go: {@code fd.Accept} after the goroutine was woken). */
+        @Override
+        void readReady() {
+            RecvByteBufAllocator.Handle allocHandle = recvBufAllocHandle();
+            ChannelPipeline pipeline = pipeline();
+            allocHandle.reset(config);
+            // One "byte" per accepted connection, so the handle's maybe-more-data rule holds while accepts succeed.
+            allocHandle.attemptedBytesRead(1);
+            Throwable exception = null;
+            try {
+                do {
+                    int fd = socket.accept(acceptedAddress);
+                    loop.counters().increment(LoopCounters.ACCEPT_SYSCALLS);
+                    if (fd == -1) {
+                        loop.counters().increment(LoopCounters.ACCEPTS_WOULD_BLOCK);
+                        pollDesc.drained(PollDesc.READ);
+                        break;
+                    }
+                    allocHandle.lastBytesRead(1);
+                    allocHandle.incMessagesRead(1);
+                    pipeline.fireChannelRead(newChildChannel(fd));
+                } while (allocHandle.continueReading());
+            } catch (Throwable t) {
+                exception = t;
+            }
+            allocHandle.readComplete();
+            pipeline.fireChannelReadComplete();
+            if (exception != null) {
+                pipeline.fireExceptionCaught(exception);
+            }
+        }
+
+        private GoNetpollSocketChannel newChildChannel(int fd) throws Errors.NativeIoException {
+            InetSocketAddress remote = NativeInetAddress.address(acceptedAddress, 1, acceptedAddress[0]);
+            return new GoNetpollSocketChannel(GoNetpollServerSocketChannel.this, new GoNetpollSocket(fd), remote);
+        }
+    }
+}

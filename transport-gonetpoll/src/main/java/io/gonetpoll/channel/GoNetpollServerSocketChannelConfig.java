@@ -1,0 +1,159 @@
+package io.gonetpoll.channel;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.MessageSizeEstimator;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.ServerChannelRecvByteBufAllocator;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.ServerSocketChannelConfig;
+import io.netty.channel.unix.UnixChannelOption;
+import io.netty.util.NetUtil;
+
+/**
+ * Config of a {@link GoNetpollServerSocketChannel}, with the defaults of Netty's epoll server socket:
+ * {@code SO_REUSEADDR} on (as java.nio does, netty/netty#2605), {@code SO_BACKLOG} = {@link NetUtil#SOMAXCONN},
+ * {@code TCP_FASTOPEN} off. {@code SO_BACKLOG} and {@code TCP_FASTOPEN} take effect at bind.
+ */
+final class GoNetpollServerSocketChannelConfig extends GoNetpollChannelConfig implements ServerSocketChannelConfig {
+    private static final ChannelOptionTable<GoNetpollServerSocketChannelConfig> OPTIONS =
+            new ChannelOptionTable<GoNetpollServerSocketChannelConfig>()
+                    .add(ChannelOption.SO_RCVBUF, c -> c.getReceiveBufferSize(), (c, v) -> c.setReceiveBufferSize(v))
+                    .add(ChannelOption.SO_REUSEADDR, c -> c.isReuseAddress(), (c, v) -> c.setReuseAddress(v))
+                    .add(ChannelOption.SO_BACKLOG, c -> c.getBacklog(), (c, v) -> c.setBacklog(v))
+                    .add(ChannelOption.TCP_FASTOPEN, c -> c.getTcpFastOpen(), (c, v) -> c.setTcpFastOpen(v))
+                    .add(UnixChannelOption.SO_REUSEPORT, c -> c.get(GoNetpollSocket::isReusePort),
+                            (c, v) -> c.set(s -> s.setReusePort(v)))
+                    .add(GoNetpollChannelOption.IP_FREEBIND, c -> c.get(GoNetpollSocket::isIpFreeBind),
+                            (c, v) -> c.set(s -> s.setIpFreeBind(v)))
+                    .add(GoNetpollChannelOption.IP_TRANSPARENT, c -> c.get(GoNetpollSocket::isIpTransparent),
+                            (c, v) -> c.set(s -> s.setIpTransparent(v)));
+
+    private volatile int backlog = NetUtil.SOMAXCONN;
+    /** Queue length of pending fast-open requests; 0 leaves TCP_FASTOPEN unset. */
+    private volatile int tcpFastOpen;
+
+    GoNetpollServerSocketChannelConfig(GoNetpollServerSocketChannel channel) {
+        super(channel, new ServerChannelRecvByteBufAllocator());
+        setReuseAddress(true);
+    }
+
+    @Override
+    ChannelOptionTable<?> table() {
+        return OPTIONS;
+    }
+
+    @Override
+    public int getBacklog() {
+        return backlog;
+    }
+
+    @Override
+    public GoNetpollServerSocketChannelConfig setBacklog(int backlog) {
+        this.backlog = checkRange(ChannelOption.SO_BACKLOG, backlog, 0, Integer.MAX_VALUE);
+        return this;
+    }
+
+    int getTcpFastOpen() {
+        return tcpFastOpen;
+    }
+
+    void setTcpFastOpen(int pendingFastOpenRequests) {
+        this.tcpFastOpen = checkRange(ChannelOption.TCP_FASTOPEN, pendingFastOpenRequests, 0, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public boolean isReuseAddress() {
+        return get(GoNetpollSocket::isReuseAddress);
+    }
+
+    @Override
+    public GoNetpollServerSocketChannelConfig setReuseAddress(boolean reuseAddress) {
+        set(s -> s.setReuseAddress(reuseAddress));
+        return this;
+    }
+
+    @Override
+    public int getReceiveBufferSize() {
+        return get(GoNetpollSocket::getReceiveBufferSize);
+    }
+
+    @Override
+    public GoNetpollServerSocketChannelConfig setReceiveBufferSize(int receiveBufferSize) {
+        checkRange(ChannelOption.SO_RCVBUF, receiveBufferSize, 1, Integer.MAX_VALUE);
+        set(s -> s.setReceiveBufferSize(receiveBufferSize));
+        return this;
+    }
+
+    /** Ignored, as on Netty's other transports. */
+    @Override
+    public GoNetpollServerSocketChannelConfig setPerformancePreferences(int connectionTime, int latency,
+                                                                      int bandwidth) {
+        return this;
+    }
+
+    // Covariant overrides required by ServerSocketChannelConfig.
+
+    @Override
+    public GoNetpollServerSocketChannelConfig setConnectTimeoutMillis(int connectTimeoutMillis) {
+        super.setConnectTimeoutMillis(connectTimeoutMillis);
+        return this;
+    }
+
+    @Override
+    @Deprecated
+    public GoNetpollServerSocketChannelConfig setMaxMessagesPerRead(int maxMessagesPerRead) {
+        super.setMaxMessagesPerRead(maxMessagesPerRead);
+        return this;
+    }
+
+    @Override
+    public GoNetpollServerSocketChannelConfig setWriteSpinCount(int writeSpinCount) {
+        super.setWriteSpinCount(writeSpinCount);
+        return this;
+    }
+
+    @Override
+    public GoNetpollServerSocketChannelConfig setAllocator(ByteBufAllocator allocator) {
+        super.setAllocator(allocator);
+        return this;
+    }
+
+    @Override
+    public GoNetpollServerSocketChannelConfig setRecvByteBufAllocator(RecvByteBufAllocator allocator) {
+        super.setRecvByteBufAllocator(allocator);
+        return this;
+    }
+
+    @Override
+    public GoNetpollServerSocketChannelConfig setAutoRead(boolean autoRead) {
+        super.setAutoRead(autoRead);
+        return this;
+    }
+
+    @Override
+    @Deprecated
+    public GoNetpollServerSocketChannelConfig setWriteBufferHighWaterMark(int writeBufferHighWaterMark) {
+        super.setWriteBufferHighWaterMark(writeBufferHighWaterMark);
+        return this;
+    }
+
+    @Override
+    @Deprecated
+    public GoNetpollServerSocketChannelConfig setWriteBufferLowWaterMark(int writeBufferLowWaterMark) {
+        super.setWriteBufferLowWaterMark(writeBufferLowWaterMark);
+        return this;
+    }
+
+    @Override
+    public GoNetpollServerSocketChannelConfig setWriteBufferWaterMark(WriteBufferWaterMark writeBufferWaterMark) {
+        super.setWriteBufferWaterMark(writeBufferWaterMark);
+        return this;
+    }
+
+    @Override
+    public GoNetpollServerSocketChannelConfig setMessageSizeEstimator(MessageSizeEstimator estimator) {
+        super.setMessageSizeEstimator(estimator);
+        return this;
+    }
+}

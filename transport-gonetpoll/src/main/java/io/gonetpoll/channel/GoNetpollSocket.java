@@ -1,0 +1,70 @@
+package io.gonetpoll.channel;
+
+import io.netty.channel.ChannelException;
+import io.netty.channel.DefaultFileRegion;
+import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.channel.unix.Socket;
+
+import java.io.IOException;
+
+/**
+ * Netty's unix {@link Socket} plus what it lacks: the Linux TCP/IP options GoNetpoll exposes (read and written
+ * through {@code getsockopt/setsockopt} with constants from our C file) and {@code sendfile}.
+ */
+final class GoNetpollSocket extends Socket {
+    GoNetpollSocket(int fd) {
+        super(fd);
+    }
+
+    static GoNetpollSocket newStream(SocketProtocolFamily family) {
+        return new GoNetpollSocket(family == null ? newSocketStream0() : newSocketStream0(family));
+    }
+
+    boolean isIpv6() {
+        return ipv6;
+    }
+
+    long sendFile(DefaultFileRegion region, long position, long offset, long count) throws IOException {
+        // Opens the file lazily, as DefaultFileRegion.transferTo would.
+        region.open();
+        return Native.sendFile(intValue(), region, position, offset, count);
+    }
+
+    int getTcpOption(int option) throws IOException {
+        return getIntOpt(Native.IPPROTO_TCP, option);
+    }
+
+    void setTcpOption(int option, int value) throws IOException {
+        setIntOpt(Native.IPPROTO_TCP, option, value);
+    }
+
+    boolean isIpTransparent() throws IOException {
+        return getIntOpt(ipLevel(), ipTransparentOption()) != 0;
+    }
+
+    void setIpTransparent(boolean transparent) throws IOException {
+        setIntOpt(ipLevel(), ipTransparentOption(), transparent ? 1 : 0);
+    }
+
+    /** IP_FREEBIND lives at SOL_IP for both families (the IPv6 stack reads the same inet flag). */
+    boolean isIpFreeBind() throws IOException {
+        return getIntOpt(Native.SOL_IP, Native.IP_FREEBIND) != 0;
+    }
+
+    void setIpFreeBind(boolean freeBind) throws IOException {
+        setIntOpt(Native.SOL_IP, Native.IP_FREEBIND, freeBind ? 1 : 0);
+    }
+
+    private int ipLevel() {
+        return ipv6 ? Native.SOL_IPV6 : Native.SOL_IP;
+    }
+
+    private int ipTransparentOption() {
+        return ipv6 ? Native.IPV6_TRANSPARENT : Native.IP_TRANSPARENT;
+    }
+
+    /** Wraps an option failure the way Netty's configs do. */
+    static ChannelException optionFailure(IOException e) {
+        return new ChannelException(e);
+    }
+}
