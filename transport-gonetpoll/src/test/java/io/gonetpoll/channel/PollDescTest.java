@@ -1,0 +1,185 @@
+package io.gonetpoll.channel;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+import static io.gonetpoll.channel.PollDesc.IDLE;
+import static io.gonetpoll.channel.PollDesc.PARKED;
+import static io.gonetpoll.channel.PollDesc.READ;
+import static io.gonetpoll.channel.PollDesc.READY;
+import static io.gonetpoll.channel.PollDesc.SCHEDULED;
+import static io.gonetpoll.channel.PollDesc.WRITE;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every row of the transition table in {@link PollDesc}'s Javadoc, for both sides, including the illegal ones.
+ * A start state is reached only through the public transitions, as a channel would reach it.
+ */
+class PollDescTest {
+    /** Result marker for calls that must throw. */
+    private static final int ILLEGAL = -1;
+
+    /** A call, and what it returns (an int: resume bits, or 1/0 for booleans, or 0 for void). */
+    private enum Call {
+        EDGE(pd -> side -> pd.ready(side, false)),
+        REQUEST(pd -> side -> pd.request(side) ? 1 : 0),
+        DRAINED(pd -> side -> { pd.drained(side); return 0; }),
+        PARK(pd -> side -> { pd.park(side); return 0; }),
+        SCHEDULE(pd -> side -> pd.schedule(side) ? 1 : 0),
+        CANCEL(pd -> side -> { pd.cancel(side); return 0; }),
+        BEGIN(pd -> side -> { pd.begin(side); return 0; }),
+        RUN_SCHEDULED(pd -> side -> pd.runScheduled(side) ? 1 : 0);
+
+        final Function<PollDesc, Function<Integer, Integer>> apply;
+
+        Call(Function<PollDesc, Function<Integer, Integer>> apply) {
+            this.apply = apply;
+        }
+    }
+
+    /** The table: from-state, call, to-state, return value (EDGE returns the side when it resumes). */
+    private static final Object[][] TABLE = {
+            {IDLE, Call.EDGE, READY, 0},
+            {IDLE, Call.REQUEST, PARKED, 0},
+            {IDLE, Call.DRAINED, IDLE, 0},
+            {IDLE, Call.PARK, PARKED, 0},
+            {IDLE, Call.SCHEDULE, IDLE, ILLEGAL},
+            {IDLE, Call.CANCEL, IDLE, 0},
+            {IDLE, Call.BEGIN, IDLE, ILLEGAL},
+            {IDLE, Call.RUN_SCHEDULED, IDLE, 0},
+
+            {READY, Call.EDGE, READY, 0},
+            {READY, Call.REQUEST, SCHEDULED, 1},
+            {READY, Call.DRAINED, IDLE, 0},
+            {READY, Call.PARK, PARKED, 0},
+            {READY, Call.SCHEDULE, SCHEDULED, 1},
+            {READY, Call.CANCEL, READY, 0},
+            {READY, Call.BEGIN, READY, 0},
+            {READY, Call.RUN_SCHEDULED, READY, 0},
+
+            {PARKED, Call.EDGE, READY, 1},
+            {PARKED, Call.REQUEST, PARKED, 0},
+            {PARKED, Call.DRAINED, PARKED, 0},
+            {PARKED, Call.PARK, PARKED, 0},
+            {PARKED, Call.SCHEDULE, PARKED, ILLEGAL},
+            {PARKED, Call.CANCEL, IDLE, 0},
+            {PARKED, Call.BEGIN, PARKED, ILLEGAL},
+            {PARKED, Call.RUN_SCHEDULED, PARKED, 0},
+
+            {SCHEDULED, Call.EDGE, SCHEDULED, 0},
+            {SCHEDULED, Call.REQUEST, SCHEDULED, 0},
+            {SCHEDULED, Call.DRAINED, PARKED, 0},
+            {SCHEDULED, Call.PARK, PARKED, 0},
+            {SCHEDULED, Call.SCHEDULE, SCHEDULED, 0},
+            {SCHEDULED, Call.CANCEL, READY, 0},
+            {SCHEDULED, Call.BEGIN, READY, 0},
+            {SCHEDULED, Call.RUN_SCHEDULED, READY, 1},
+    };
+
+    static Stream<Arguments> rows() {
+        List<Arguments> rows = new ArrayList<>();
+        for (int side : new int[] {READ, WRITE}) {
+            for (Object[] row : TABLE) {
+                rows.add(Arguments.of(PollDesc.sideName(side), side, row[0], row[1], row[2], row[3]));
+            }
+        }
+        return rows.stream();
+    }
+
+    @ParameterizedTest(name = "{0} side: {2} --{3}--> {4}")
+    @MethodSource("rows")
+    void transition(String sideName, int side, int from, Call call, int to, int result) {
+        PollDesc pd = inState(side, from);
+        int other = side == READ ? WRITE : READ;
+        int otherBefore = pd.state(other);
+        if (result == ILLEGAL) {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> call.apply.apply(pd).apply(side));
+            assertTrue(e.getMessage().contains(sideName) && e.getMessage().contains(PollDesc.stateName(from)),
+                    e.getMessage());
+        } else {
+            int returned = call.apply.apply(pd).apply(side);
+            int expected = call == Call.EDGE ? result * side : result;
+            assertEquals(expected, returned, "return value");
+        }
+        assertEquals(PollDesc.stateName(to), PollDesc.stateName(pd.state(side)));
+        assertEquals(PollDesc.stateName(otherBefore), PollDesc.stateName(pd.state(other)), "other side untouched");
+    }
+
+    /** Drives a fresh PollDesc to {@code state} on {@code side} with the calls a channel makes. */
+    private static PollDesc inState(int side, int state) {
+        PollDesc pd = new PollDesc();
+        // Fresh: read side IDLE (the ADD reports readiness), write side READY (writes are always tried).
+        if (pd.state(side) == READY) {
+            pd.drained(side);
+        }
+        assertEquals(IDLE, pd.state(side));
+        switch (state) {
+            case IDLE:
+                break;
+            case READY:
+                pd.ready(side, false);
+                break;
+            case PARKED:
+                pd.request(side);
+                break;
+            case SCHEDULED:
+                pd.ready(side, false);
+                pd.request(side);
+                break;
+            default:
+                throw new AssertionError(state);
+        }
+        assertEquals(PollDesc.stateName(state), PollDesc.stateName(pd.state(side)));
+        return pd;
+    }
+
+    @org.junit.jupiter.api.Test
+    void freshDescriptorReadsOnlyAfterAnEdgeButWritesAtOnce() {
+        PollDesc pd = new PollDesc();
+        assertEquals(IDLE, pd.state(READ));
+        assertEquals(READY, pd.state(WRITE));
+        assertFalse(pd.peerClosed());
+    }
+
+    @org.junit.jupiter.api.Test
+    void oneEdgeResumesBothParkedSides() {
+        PollDesc pd = new PollDesc();
+        pd.request(READ);
+        pd.park(WRITE);
+        assertEquals(READ | WRITE, pd.ready(READ | WRITE, false));
+        assertEquals(READY, pd.state(READ));
+        assertEquals(READY, pd.state(WRITE));
+    }
+
+    @org.junit.jupiter.api.Test
+    void peerClosedIsStickyUntilReset() {
+        PollDesc pd = new PollDesc();
+        pd.ready(READ, true);
+        pd.ready(READ, false);
+        assertTrue(pd.peerClosed());
+        pd.reset();
+        assertFalse(pd.peerClosed());
+        assertEquals(IDLE, pd.state(READ));
+        assertEquals(READY, pd.state(WRITE));
+    }
+
+    @org.junit.jupiter.api.Test
+    void edgeLatchedWhileNobodyReadsIsConsumedByTheNextRequest() {
+        // autoRead off: data arrives, nobody reads; the later read() must run without a new edge.
+        PollDesc pd = new PollDesc();
+        assertEquals(0, pd.ready(READ, false));
+        assertTrue(pd.request(READ), "read() after a latched edge is queued to run");
+        assertTrue(pd.runScheduled(READ));
+        assertEquals(READY, pd.state(READ));
+    }
+}
