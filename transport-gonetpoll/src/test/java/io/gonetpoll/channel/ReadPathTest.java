@@ -1,0 +1,188 @@
+package io.gonetpoll.channel;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.RecvByteBufAllocator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The read side's Go-style promises, measured on a real server with a plain blocking client: a request costs
+ * one read syscall and no EAGAIN read (short reads count as drained), and with autoRead off an edge that
+ * arrived while nobody read is not lost.
+ */
+class ReadPathTest {
+    private GoNetpollIoHandlerFactory factory;
+    private EventLoopGroup group;
+
+    @BeforeEach
+    void setUp() {
+        factory = GoNetpollIoHandler.newFactory();
+        group = new MultiThreadIoEventLoopGroup(1, factory);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
+    }
+
+    /**
+     * With a buffer larger than any request, every read is short, so no read may ever return EAGAIN: exactly one
+     * read per request plus the one that sees EOF.
+     */
+    @Test
+    void oneReadSyscallAndNoEagainReadPerRequest() throws Exception {
+        GoNetpollLoopCounters counters = pingPong(2000, new FixedRecvByteBufAllocator(2048));
+        assertEquals(0, counters.readsWouldBlock(), counters.toString());
+        assertEquals(2000 + 1, counters.readSyscalls(), counters.toString());
+    }
+
+    /**
+     * Netty's default adaptive allocator shrinks its guess towards the request size; a read that exactly fills
+     * the buffer cannot tell "drained" from "more", so the next read may find EAGAIN — as on Netty's epoll,
+     * whose loop makes the same extra read. That must stay rare, not once per request as in Go.
+     */
+    @Test
+    void eagainReadsAreRareWithTheAdaptiveAllocator() throws Exception {
+        int requests = 2000;
+        GoNetpollLoopCounters counters = pingPong(requests, null);
+        assertTrue(counters.readsWouldBlock() < requests / 10, counters.toString());
+        assertTrue(counters.readSyscalls() < requests + requests / 10, counters.toString());
+    }
+
+    private GoNetpollLoopCounters pingPong(int requests, RecvByteBufAllocator allocator) throws Exception {
+        Channel server = bind(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void handlerAdded(ChannelHandlerContext ctx) {
+                if (allocator != null) {
+                    ctx.channel().config().setRecvByteBufAllocator(allocator);
+                }
+            }
+
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ctx.writeAndFlush(msg);
+            }
+        }, false);
+        byte[] request = new byte[64];
+        byte[] response = new byte[64];
+        try (Socket client = connect(server)) {
+            OutputStream out = client.getOutputStream();
+            InputStream in = client.getInputStream();
+            for (int i = 0; i < requests; i++) {
+                request[0] = (byte) i;
+                out.write(request);
+                readFully(in, response);
+                assertEquals((byte) i, response[0]);
+            }
+        }
+        // Let the server see the FIN and close.
+        awaitCounter(() -> factory.counters().epollCtlDels() >= 1);
+        return factory.counters();
+    }
+
+    @Test
+    void autoReadOffLosesNoReadinessBetweenReads() throws Exception {
+        int chunk = 1024;
+        int chunks = 64;
+        BlockingQueue<Integer> reads = new LinkedBlockingQueue<>();
+        CompletableFuture<Channel> child = new CompletableFuture<>();
+        Channel server = bind(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelActive(ChannelHandlerContext ctx) {
+                child.complete(ctx.channel());
+            }
+
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ByteBuf buf = (ByteBuf) msg;
+                reads.add(buf.readableBytes());
+                buf.release();
+            }
+        }, true);
+        try (Socket client = connect(server)) {
+            // All the data arrives, and with it the only edges there will be, while nobody reads.
+            client.getOutputStream().write(new byte[chunk * chunks]);
+            client.getOutputStream().flush();
+            Channel channel = child.get(10, TimeUnit.SECONDS);
+            Thread.sleep(200);
+            assertTrue(reads.isEmpty(), "autoRead is off: nothing is read before read()");
+            int total = 0;
+            AtomicInteger calls = new AtomicInteger();
+            while (total < chunk * chunks) {
+                calls.incrementAndGet();
+                channel.read();
+                Integer n = reads.poll(10, TimeUnit.SECONDS);
+                assertNotNull(n, "read() #" + calls + " got nothing: the latched edge was lost after "
+                        + total + " bytes");
+                total += n;
+            }
+            assertEquals(chunk * chunks, total);
+            assertEquals(chunks, calls.get(), "one message of the fixed 1 KiB allocator per read()");
+        }
+    }
+
+    private Channel bind(ChannelInboundHandlerAdapter handler, boolean autoReadOff) throws InterruptedException {
+        ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(GoNetpollServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(handler);
+                    }
+                });
+        if (autoReadOff) {
+            bootstrap.childOption(ChannelOption.AUTO_READ, false)
+                    .childOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(1024));
+        }
+        return bootstrap.bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+    }
+
+    private static Socket connect(Channel server) throws Exception {
+        Socket socket = new Socket();
+        socket.setTcpNoDelay(true);
+        socket.connect(server.localAddress(), 10_000);
+        socket.setSoTimeout(10_000);
+        return socket;
+    }
+
+    private static void readFully(InputStream in, byte[] into) throws Exception {
+        int off = 0;
+        while (off < into.length) {
+            int n = in.read(into, off, into.length - off);
+            if (n < 0) {
+                throw new AssertionError("EOF after " + off + " bytes");
+            }
+            off += n;
+        }
+    }
+
+    private static void awaitCounter(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+    }
+}
