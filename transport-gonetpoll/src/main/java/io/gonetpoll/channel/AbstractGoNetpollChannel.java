@@ -273,9 +273,17 @@ abstract class AbstractGoNetpollChannel extends AbstractChannel implements UnixC
             if ((resume & PollDesc.WRITE) != 0) {
                 writeReady();
             }
-            if ((resume & PollDesc.READ) != 0 && isOpen()) {
-                readReady();
+            if (isOpen()) {
+                if ((resume & PollDesc.READ) != 0) {
+                    readReady();
+                } else if (ioEvent.isPeerClosed()) {
+                    peerClosedWhileNotReading();
+                }
             }
+        }
+
+        /** An edge says the peer closed, and no read was parked to see it. */
+        void peerClosedWhileNotReading() {
         }
 
         private int runScheduled(int sides) {

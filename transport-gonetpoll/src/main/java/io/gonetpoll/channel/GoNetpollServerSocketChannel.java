@@ -131,6 +131,8 @@ public final class GoNetpollServerSocketChannel extends AbstractGoNetpollChannel
                         pollDesc.drained(PollDesc.READ);
                         break;
                     }
+                    // This connection satisfies a read() requested while the previous one was delivered.
+                    pollDesc.begin(PollDesc.READ);
                     allocHandle.lastBytesRead(1);
                     allocHandle.incMessagesRead(1);
                     pipeline.fireChannelRead(newChildChannel(fd));

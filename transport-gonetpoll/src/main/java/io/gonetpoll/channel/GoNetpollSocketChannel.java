@@ -175,15 +175,15 @@ public final class GoNetpollSocketChannel extends AbstractGoNetpollChannel imple
         boolean success = false;
         try {
             connected = startConnect(remoteAddress);
+            // Into epoll now that the connect has started (Go: pfd.Init after connect); a connect in progress
+            // waits on the write side.
+            arm();
             success = true;
         } finally {
             if (!success) {
                 doClose();
             }
         }
-        // Into epoll now that the connect has started (Go: pfd.Init after connect); a connect in progress
-        // waits on the write side.
-        arm();
         if (connected) {
             remote(remoteInet == null ? remoteAddress : UnixChannelUtil.computeRemoteAddr(remoteInet,
                     socket.remoteAddress()));
@@ -483,6 +483,9 @@ public final class GoNetpollSocketChannel extends AbstractGoNetpollChannel imple
                         }
                         break;
                     }
+                    // This message satisfies a read() requested while the previous one was delivered (Netty
+                    // resets readPending on every read, netty#2254).
+                    pollDesc.begin(PollDesc.READ);
                     // Recorded before the pipeline runs, so a read() from channelRead parks instead of queueing
                     // an EAGAIN read. Once the peer closed, the FIN may sit behind this data without a new edge:
                     // keep reading until EOF.
@@ -504,6 +507,18 @@ public final class GoNetpollSocketChannel extends AbstractGoNetpollChannel imple
                 }
             } catch (Throwable t) {
                 handleReadException(pipeline, byteBuf, t, allDataRead, allocHandle);
+            }
+        }
+
+        /**
+         * The peer closed (FIN or RST) while no read was parked: read anyway, to EOF, so the pipeline learns of
+         * the closure without having asked for data — Netty's epoll does the same on EPOLLRDHUP, and its
+         * testsuite expects it (SocketHalfClosedTest, DetectPeerCloseWithoutReadTest).
+         */
+        @Override
+        void peerClosedWhileNotReading() {
+            if (pollDesc.state(PollDesc.READ) == PollDesc.READY) {
+                readReady();
             }
         }
 
