@@ -35,14 +35,17 @@ public final class GoNetpollChannelOption<T> extends UnixChannelOption<T> {
             valueOf(GoNetpollChannelOption.class, "TCP_USER_TIMEOUT");
     /** {@code TCP_QUICKACK}: send ACKs at once instead of delaying them (not sticky in the kernel). Socket channels. */
     public static final ChannelOption<Boolean> TCP_QUICKACK = valueOf(GoNetpollChannelOption.class, "TCP_QUICKACK");
-    /** {@code IP_FREEBIND}: allow binding to an address that is not (yet) local. Server and socket channels. */
-    public static final ChannelOption<Boolean> IP_FREEBIND = valueOf(GoNetpollChannelOption.class, "IP_FREEBIND");
+    /**
+     * {@code IP_FREEBIND}: allow binding to an address that is not (yet) local. Server and socket channels.
+     * The same constant as Netty's {@code EpollChannelOption.IP_FREEBIND} (both are {@code valueOf("IP_FREEBIND")}).
+     */
+    public static final ChannelOption<Boolean> IP_FREEBIND = valueOf("IP_FREEBIND");
     /**
      * {@code IP_TRANSPARENT} ({@code IPV6_TRANSPARENT} on IPv6 sockets): transparent proxying; needs
-     * {@code CAP_NET_ADMIN}. Server and socket channels.
+     * {@code CAP_NET_ADMIN}. Server and socket channels. The same constant as Netty's
+     * {@code EpollChannelOption.IP_TRANSPARENT}.
      */
-    public static final ChannelOption<Boolean> IP_TRANSPARENT =
-            valueOf(GoNetpollChannelOption.class, "IP_TRANSPARENT");
+    public static final ChannelOption<Boolean> IP_TRANSPARENT = valueOf("IP_TRANSPARENT");
 
     @SuppressWarnings("unused")
     private GoNetpollChannelOption() {

@@ -12,6 +12,11 @@ import java.io.IOException;
  * through {@code getsockopt/setsockopt} with constants from our C file) and {@code sendfile}.
  */
 final class GoNetpollSocket extends Socket {
+    static {
+        // Netty's unix natives are registered by loading ours; a channel may be created before any loop exists.
+        GoNetpoll.ensureAvailability();
+    }
+
     GoNetpollSocket(int fd) {
         super(fd);
     }
