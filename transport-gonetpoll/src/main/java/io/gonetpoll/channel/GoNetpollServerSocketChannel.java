@@ -10,8 +10,10 @@ import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.unix.Errors;
 import io.netty.channel.unix.NativeInetAddress;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A TCP {@link ServerSocketChannel} on a GoNetpoll event loop: a drop-in for {@code NioServerSocketChannel}
@@ -19,16 +21,25 @@ import java.net.SocketAddress;
  *
  * <p>The listener enters epoll once, at bind. Each edge drains the accept queue with {@code accept4} until
  * EAGAIN or {@code MAX_MESSAGES_PER_READ} (16) connections; a listener stopped by that limit stays READY and
- * continues at the next loop turn (Netty's epoll accepts one connection per wakeup; NIO 16). An accept that
- * fails (EMFILE, ENFILE, ...) is reported through {@code exceptionCaught} and leaves the read side READY, so
- * the next {@code read()} retries without waiting for a new edge — which, with edge triggering, might never
- * come while the backlog stays full; Netty's {@code ServerBootstrap} pauses auto-read for a second on such
- * errors, which is what keeps the loop from spinning.
+ * continues at the next loop turn (Netty's epoll accepts one connection per wakeup; NIO 16).
+ *
+ * <p>Out of file descriptors (EMFILE, ENFILE) or kernel memory (ENOBUFS, ENOMEM), {@code accept4} fails while
+ * connections stay queued. The error goes to {@code exceptionCaught} as on every transport, and the listener
+ * is treated as drained, so nothing spins; but the edge was consumed and may be the last one, so a timer
+ * delivers a synthetic edge after a backoff of 5 ms doubling to 1 s (Go's {@code net/http} retries the same
+ * way), until an accept succeeds or the queue is empty. {@code ECONNABORTED} (the client gave up first) is
+ * skipped, as Go does.
  */
 public final class GoNetpollServerSocketChannel extends AbstractGoNetpollChannel implements ServerSocketChannel {
     private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
 
+    private static final long ACCEPT_RETRY_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    private static final long ACCEPT_RETRY_MAX_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     private final GoNetpollServerSocketChannelConfig config;
+    /** Backoff of the accept retry after resource exhaustion; 0 while accepts succeed. Loop thread. */
+    private long acceptRetryNanos;
+    private boolean acceptRetryScheduled;
 
     /** A listener of the preferred family (IPv6 unless the JVM prefers IPv4). */
     public GoNetpollServerSocketChannel() {
@@ -105,6 +116,8 @@ public final class GoNetpollServerSocketChannel extends AbstractGoNetpollChannel
     }
 
     private final class ServerSocketUnsafe extends AbstractGoNetpollUnsafe {
+        private static final int ACCEPT_ABORTED = -2;
+
         /** Filled by accept4: one length byte, then the address (up to 16 bytes), scope id and port. */
         private final byte[] acceptedAddress = new byte[26];
 
@@ -124,8 +137,10 @@ public final class GoNetpollServerSocketChannel extends AbstractGoNetpollChannel
             Throwable exception = null;
             try {
                 do {
-                    int fd = socket.accept(acceptedAddress);
-                    loop.counters().increment(LoopCounters.ACCEPT_SYSCALLS);
+                    int fd = accept();
+                    if (fd == ACCEPT_ABORTED) {
+                        continue;
+                    }
                     if (fd == -1) {
                         loop.counters().increment(LoopCounters.ACCEPTS_WOULD_BLOCK);
                         pollDesc.drained(PollDesc.READ);
@@ -145,6 +160,47 @@ public final class GoNetpollServerSocketChannel extends AbstractGoNetpollChannel
             if (exception != null) {
                 pipeline.fireExceptionCaught(exception);
             }
+        }
+
+        /** {@code accept4}: a new fd, -1 if the queue is empty, or {@link #ACCEPT_ABORTED}. */
+        private int accept() throws IOException {
+            loop.counters().increment(LoopCounters.ACCEPT_SYSCALLS);
+            int fd;
+            try {
+                fd = socket.accept(acceptedAddress);
+            } catch (Errors.NativeIoException e) {
+                int errno = -e.expectedErr();
+                if (errno == Native.ERRNO_ECONNABORTED) {
+                    return ACCEPT_ABORTED;
+                }
+                if (errno == Native.ERRNO_EMFILE || errno == Native.ERRNO_ENFILE
+                        || errno == Native.ERRNO_ENOBUFS || errno == Native.ERRNO_ENOMEM) {
+                    pollDesc.drained(PollDesc.READ);
+                    scheduleAcceptRetry();
+                }
+                throw e;
+            }
+            if (fd >= 0) {
+                acceptRetryNanos = 0;
+            }
+            return fd;
+        }
+
+        private void scheduleAcceptRetry() {
+            if (acceptRetryScheduled) {
+                return;
+            }
+            acceptRetryNanos = acceptRetryNanos == 0
+                    ? ACCEPT_RETRY_MIN_NANOS : Math.min(acceptRetryNanos << 1, ACCEPT_RETRY_MAX_NANOS);
+            acceptRetryScheduled = true;
+            eventLoop().schedule(() -> {
+                acceptRetryScheduled = false;
+                // A synthetic edge: resumes a parked accept, or latches READY for the next read().
+                if (isOpen() && isRegisteredWithLoop()
+                        && (pollDesc.ready(PollDesc.READ, false) & PollDesc.READ) != 0) {
+                    readReady();
+                }
+            }, acceptRetryNanos, TimeUnit.NANOSECONDS);
         }
 
         private GoNetpollSocketChannel newChildChannel(int fd) throws Errors.NativeIoException {
