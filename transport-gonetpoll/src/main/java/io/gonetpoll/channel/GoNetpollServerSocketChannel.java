@@ -136,7 +136,7 @@ public final class GoNetpollServerSocketChannel extends AbstractGoNetpollChannel
             allocHandle.attemptedBytesRead(1);
             Throwable exception = null;
             try {
-                do {
+                for (;;) {
                     int fd = accept();
                     if (fd == ACCEPT_ABORTED) {
                         continue;
@@ -146,12 +146,15 @@ public final class GoNetpollServerSocketChannel extends AbstractGoNetpollChannel
                         pollDesc.drained(PollDesc.READ);
                         break;
                     }
-                    // This connection satisfies a read() requested while the previous one was delivered.
-                    pollDesc.begin(PollDesc.READ);
+                    // A connection: the read request that ran this loop is satisfied.
+                    pollDesc.satisfied(PollDesc.READ);
                     allocHandle.lastBytesRead(1);
                     allocHandle.incMessagesRead(1);
                     pipeline.fireChannelRead(newChildChannel(fd));
-                } while (allocHandle.continueReading());
+                    if (!allocHandle.continueReading()) {
+                        break;
+                    }
+                }
             } catch (Throwable t) {
                 exception = t;
             }

@@ -135,11 +135,11 @@ public final class GoNetpollSocketChannel extends AbstractGoNetpollChannel imple
      */
     @Override
     protected void doWrite(ChannelOutboundBuffer in) throws Exception {
-        pollDesc.begin(PollDesc.WRITE);
         int quantum = config.getWriteSpinCount();
         do {
             int messages = in.size();
             if (messages == 0) {
+                pollDesc.satisfied(PollDesc.WRITE);
                 return;
             }
             quantum -= messages > 1 && in.current() instanceof ByteBuf
@@ -410,6 +410,7 @@ public final class GoNetpollSocketChannel extends AbstractGoNetpollChannel imple
                             socket.remoteAddress()));
                 }
                 requestedRemoteAddress = null;
+                pollDesc.satisfied(PollDesc.WRITE);
                 fulfillConnectPromise(connectPromise, wasActive);
             } catch (Throwable t) {
                 fulfillConnectPromise(connectPromise, annotateConnectException(t, requestedRemoteAddress));
@@ -483,9 +484,9 @@ public final class GoNetpollSocketChannel extends AbstractGoNetpollChannel imple
                         }
                         break;
                     }
-                    // This message satisfies a read() requested while the previous one was delivered (Netty
-                    // resets readPending on every read, netty#2254).
-                    pollDesc.begin(PollDesc.READ);
+                    // A message: the read request that ran this loop (or one made while the previous message
+                    // was delivered) is satisfied.
+                    pollDesc.satisfied(PollDesc.READ);
                     // Recorded before the pipeline runs, so a read() from channelRead parks instead of queueing
                     // an EAGAIN read. Once the peer closed, the FIN may sit behind this data without a new edge:
                     // keep reading until EOF.

@@ -6,44 +6,50 @@ package io.gonetpoll.channel;
  *
  * <p>Why it exists. Each socket is added to epoll once, {@code EPOLLIN|EPOLLOUT|EPOLLRDHUP|EPOLLET}, and
  * never modified. An edge is reported once; if nobody wants it at that moment it must not be lost, and if
- * somebody is waiting it must resume them. So every side keeps one of four states:
+ * somebody is waiting it must resume them. A side knows two things — is readiness known, and does an
+ * operation want to run — which gives four states:
  *
  * <pre>
- * IDLE       Go pdNil. No readiness is known and nobody waits. The last attempt would have blocked
- *            (EAGAIN, or a short read of a socket whose peer has not closed), or the fd was just added
- *            (the ADD itself reports the socket's current readiness as an edge). An operation that wants
- *            to run must wait for an edge: request() moves IDLE to PARKED without a syscall.
- *            Left by: an edge (→ READY), request (→ PARKED).
+ * IDLE       Go pdNil. No readiness is known and nothing waits. The last attempt would have blocked (EAGAIN,
+ *            or a short read of a socket whose peer has not closed), or the fd was just added (the ADD itself
+ *            reports the socket's current readiness as an edge). An operation that wants to run now must
+ *            wait for an edge: request() parks it without a syscall.
+ *            Left by: an edge (→ READY), request or park (→ PARKED).
  *
- * READY      Go pdReady. An edge arrived, or an operation stopped before the socket would block (its quota
- *            ran out, or autoRead was off). The next operation tries the syscall.
- *            Entered by: an edge on IDLE, an operation starting (begin), cancel of a SCHEDULED side.
- *            Left by: request (→ SCHEDULED), drained (→ IDLE), park (→ PARKED).
+ * READY      Go pdReady. Readiness is known and nothing waits: an edge arrived, or an operation made progress
+ *            and stopped before the socket would block (its quota ran out, autoRead was off). The next
+ *            operation tries the syscall.
+ *            Left by: request or schedule (→ SCHEDULED, queued), drained (→ IDLE), park (→ PARKED).
  *
  * PARKED     Go: rg/wg hold the parked goroutine. An operation wants to run and the socket would block: a
  *            read requested on a drained socket, a flush that hit EAGAIN, a connect in progress. The next edge
  *            resumes it at once, from the event dispatch ("wake the goroutine").
- *            Entered by: request on IDLE, park. Left by: an edge (→ READY, resume now), cancel (→ IDLE).
+ *            Left by: an edge (→ SCHEDULED, and the operation runs now), cancel (→ IDLE).
  *
- * SCHEDULED  Go: netpollunblock made the goroutine runnable. An operation wants to run and readiness is known,
- *            so it runs from the loop's ready queue at the next turn. Never inline: a read() called from
- *            channelReadComplete must not re-enter the pipeline, and a ready queue gives other sockets their
- *            turn first (fairness, DESIGN §2.3).
- *            Entered by: request on READY, schedule. Left by: the queue running it (→ READY), cancel
- *            (→ READY), drained (→ PARKED: still wanted, now would block), begin (→ READY: an inline
- *            flush took over), park (→ PARKED).
+ * SCHEDULED  Go: the goroutine is runnable or running. An operation wants to run and readiness is known: it is
+ *            queued on the loop's ready queue for the next turn, or it is running now (resumed by an edge or
+ *            by the queue). It stays wanted until it makes progress or would block, like a goroutine that
+ *            retries its syscall after every wakeup: a read that delivers a message or a flush that empties
+ *            the buffer is satisfied (→ READY); one that finds EAGAIN parks again (→ PARKED). So a spurious
+ *            edge, or a queued read that finds the data already taken, never loses a read() request.
+ *            Queued, never run inline from request(): a read() called from channelReadComplete must not
+ *            re-enter the pipeline, and the queue gives other sockets their turn first (DESIGN §2.3).
+ *            Left by: satisfied or cancel (→ READY), drained or park (→ PARKED).
  * </pre>
  *
  * <p>Transitions (per side; "-" is illegal and throws, as Go throws on "double wait"):
  * <pre>
- *  from \ call    edge         request       drained     park      schedule    cancel    begin     runScheduled
- *  IDLE           READY        PARKED        IDLE        PARKED    -           IDLE      -         no-op (false)
- *  READY          READY        SCHEDULED*    IDLE        PARKED    SCHEDULED*  READY     READY     no-op (false)
- *  PARKED         READY, run!  PARKED        PARKED      PARKED    -           IDLE      -         no-op (false)
- *  SCHEDULED      SCHEDULED    SCHEDULED     PARKED      PARKED    SCHEDULED   READY     READY     READY (true)
+ *  from \ call   edge          request     satisfied  drained   park     schedule    cancel   runScheduled
+ *  IDLE          READY         PARKED      -          IDLE      PARKED   -           IDLE     false
+ *  READY         READY         SCHEDULED*  READY      IDLE      PARKED   SCHEDULED*  READY    false
+ *  PARKED        SCHEDULED, run  PARKED    -          PARKED    PARKED   -           IDLE     false
+ *  SCHEDULED     SCHEDULED     SCHEDULED   READY      PARKED    PARKED   SCHEDULED*  READY    true
  * </pre>
- * {@code *}: returns {@code true}, and the caller puts the side on the ready queue. "run!": {@link #ready}
- * returns the side, and the caller resumes the parked operation now.
+ * {@code *}: returns {@code true}, and the caller puts the side on the ready queue. "run": {@link #ready}
+ * returns the side, and the caller resumes the operation now. {@code runScheduled} answers whether a queued
+ * entry is still wanted (a cancelled or satisfied one is skipped) and leaves the state as it is: the operation
+ * now runs. {@code schedule} on SCHEDULED queues again: it is called by a running operation that stops with
+ * work left (a flush whose write quantum ran out).
  *
  * <p>The sides differ in one way. A read trusts IDLE (after a drain, only an edge brings data), so a read
  * request on IDLE parks without a syscall; Go pays an EAGAIN read per request instead, which we avoid by
@@ -93,25 +99,27 @@ final class PollDesc {
             peerClosed = true;
         }
         int resume = 0;
-        if ((sides & READ) != 0) {
-            int old = readState;
-            if (old != SCHEDULED) {
-                readState = READY;
-            }
-            if (old == PARKED) {
-                resume |= READ;
-            }
+        if ((sides & READ) != 0 && edge(READ)) {
+            resume |= READ;
         }
-        if ((sides & WRITE) != 0) {
-            int old = writeState;
-            if (old != SCHEDULED) {
-                writeState = READY;
-            }
-            if (old == PARKED) {
-                resume |= WRITE;
-            }
+        if ((sides & WRITE) != 0 && edge(WRITE)) {
+            resume |= WRITE;
         }
         return resume;
+    }
+
+    /** One side's edge: latch it, or wake the parked operation (returns {@code true}: run it now). */
+    private boolean edge(int side) {
+        switch (state(side)) {
+            case IDLE:
+                set(side, READY);
+                return false;
+            case PARKED:
+                set(side, SCHEDULED);
+                return true;
+            default:
+                return false;
+        }
     }
 
     /**
@@ -133,7 +141,7 @@ final class PollDesc {
 
     /**
      * The last syscall on {@code side} would have blocked (EAGAIN, or a short read). A side nobody waits for
-     * goes IDLE; a side still wanted (SCHEDULED meanwhile) parks until the next edge.
+     * goes IDLE; an operation still wanted (SCHEDULED) parks until the next edge.
      */
     void drained(int side) {
         int state = state(side);
@@ -150,19 +158,16 @@ final class PollDesc {
     }
 
     /**
-     * The operation on {@code side} stopped with readiness left (its quota ran out) and has more to do: run it
-     * again from the ready queue. Returns {@code true} if the caller must enqueue it.
+     * The operation on {@code side} stops with readiness left (its quota ran out) and work to do: run it again
+     * from the ready queue. Always returns {@code true}: the caller enqueues it.
      */
     boolean schedule(int side) {
         int state = state(side);
-        if (state == READY) {
-            set(side, SCHEDULED);
-            return true;
+        if (state != READY && state != SCHEDULED) {
+            throw illegal(side, state, "schedule");
         }
-        if (state == SCHEDULED) {
-            return false;
-        }
-        throw illegal(side, state, "schedule");
+        set(side, SCHEDULED);
+        return true;
     }
 
     /** Nobody wants {@code side} any more (autoRead turned off): forget a parked or scheduled operation. */
@@ -175,22 +180,25 @@ final class PollDesc {
         }
     }
 
-    /** An operation starts on {@code side} now (an inline flush, or a resumed one). */
-    void begin(int side) {
+    /**
+     * The running operation on {@code side} made progress (a read delivered a message, a flush emptied the
+     * outbound buffer): it is no longer waiting. A read() made while the previous message was delivered is
+     * satisfied by this one, as Netty resets readPending on every read (netty#2254).
+     */
+    void satisfied(int side) {
         int state = state(side);
         if (state != READY && state != SCHEDULED) {
-            throw illegal(side, state, "begin");
+            throw illegal(side, state, "satisfied");
         }
         set(side, READY);
     }
 
-    /** The ready queue reached {@code side}. Returns {@code true} if the scheduled operation is still wanted. */
+    /**
+     * The ready queue reached {@code side}. Returns {@code true} if the scheduled operation is still wanted; it
+     * then runs, and stays SCHEDULED until it is satisfied or would block.
+     */
     boolean runScheduled(int side) {
-        if (state(side) == SCHEDULED) {
-            set(side, READY);
-            return true;
-        }
-        return false;
+        return state(side) == SCHEDULED;
     }
 
     boolean isParked(int side) {

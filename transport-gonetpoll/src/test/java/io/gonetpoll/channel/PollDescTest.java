@@ -36,7 +36,7 @@ class PollDescTest {
         PARK(pd -> side -> { pd.park(side); return 0; }),
         SCHEDULE(pd -> side -> pd.schedule(side) ? 1 : 0),
         CANCEL(pd -> side -> { pd.cancel(side); return 0; }),
-        BEGIN(pd -> side -> { pd.begin(side); return 0; }),
+        SATISFIED(pd -> side -> { pd.satisfied(side); return 0; }),
         RUN_SCHEDULED(pd -> side -> pd.runScheduled(side) ? 1 : 0);
 
         final Function<PollDesc, Function<Integer, Integer>> apply;
@@ -50,39 +50,39 @@ class PollDescTest {
     private static final Object[][] TABLE = {
             {IDLE, Call.EDGE, READY, 0},
             {IDLE, Call.REQUEST, PARKED, 0},
+            {IDLE, Call.SATISFIED, IDLE, ILLEGAL},
             {IDLE, Call.DRAINED, IDLE, 0},
             {IDLE, Call.PARK, PARKED, 0},
             {IDLE, Call.SCHEDULE, IDLE, ILLEGAL},
             {IDLE, Call.CANCEL, IDLE, 0},
-            {IDLE, Call.BEGIN, IDLE, ILLEGAL},
             {IDLE, Call.RUN_SCHEDULED, IDLE, 0},
 
             {READY, Call.EDGE, READY, 0},
             {READY, Call.REQUEST, SCHEDULED, 1},
+            {READY, Call.SATISFIED, READY, 0},
             {READY, Call.DRAINED, IDLE, 0},
             {READY, Call.PARK, PARKED, 0},
             {READY, Call.SCHEDULE, SCHEDULED, 1},
             {READY, Call.CANCEL, READY, 0},
-            {READY, Call.BEGIN, READY, 0},
             {READY, Call.RUN_SCHEDULED, READY, 0},
 
-            {PARKED, Call.EDGE, READY, 1},
+            {PARKED, Call.EDGE, SCHEDULED, 1},
             {PARKED, Call.REQUEST, PARKED, 0},
+            {PARKED, Call.SATISFIED, PARKED, ILLEGAL},
             {PARKED, Call.DRAINED, PARKED, 0},
             {PARKED, Call.PARK, PARKED, 0},
             {PARKED, Call.SCHEDULE, PARKED, ILLEGAL},
             {PARKED, Call.CANCEL, IDLE, 0},
-            {PARKED, Call.BEGIN, PARKED, ILLEGAL},
             {PARKED, Call.RUN_SCHEDULED, PARKED, 0},
 
             {SCHEDULED, Call.EDGE, SCHEDULED, 0},
             {SCHEDULED, Call.REQUEST, SCHEDULED, 0},
+            {SCHEDULED, Call.SATISFIED, READY, 0},
             {SCHEDULED, Call.DRAINED, PARKED, 0},
             {SCHEDULED, Call.PARK, PARKED, 0},
-            {SCHEDULED, Call.SCHEDULE, SCHEDULED, 0},
+            {SCHEDULED, Call.SCHEDULE, SCHEDULED, 1},
             {SCHEDULED, Call.CANCEL, READY, 0},
-            {SCHEDULED, Call.BEGIN, READY, 0},
-            {SCHEDULED, Call.RUN_SCHEDULED, READY, 1},
+            {SCHEDULED, Call.RUN_SCHEDULED, SCHEDULED, 1},
     };
 
     static Stream<Arguments> rows() {
@@ -157,8 +157,8 @@ class PollDescTest {
         pd.request(READ);
         pd.park(WRITE);
         assertEquals(READ | WRITE, pd.ready(READ | WRITE, false));
-        assertEquals(READY, pd.state(READ));
-        assertEquals(READY, pd.state(WRITE));
+        assertEquals(SCHEDULED, pd.state(READ), "running until satisfied or drained");
+        assertEquals(SCHEDULED, pd.state(WRITE));
     }
 
     @org.junit.jupiter.api.Test
@@ -180,6 +180,25 @@ class PollDescTest {
         assertEquals(0, pd.ready(READ, false));
         assertTrue(pd.request(READ), "read() after a latched edge is queued to run");
         assertTrue(pd.runScheduled(READ));
+        pd.satisfied(READ);
         assertEquals(READY, pd.state(READ));
+    }
+
+    @org.junit.jupiter.api.Test
+    void aResumedReadThatFindsNothingStaysWanted() {
+        // autoRead off, one read() pending: a spurious edge (its data already read) resumes it, the read finds
+        // EAGAIN; the request must survive to the next edge, or the channel would never read again.
+        PollDesc pd = new PollDesc();
+        pd.request(READ);
+        assertEquals(READ, pd.ready(READ, false));
+        pd.drained(READ);
+        assertEquals(PARKED, pd.state(READ));
+        // Likewise a queued read that finds its data taken by an earlier loop.
+        pd.ready(READ, false);
+        pd.satisfied(READ);
+        assertTrue(pd.request(READ));
+        assertTrue(pd.runScheduled(READ));
+        pd.drained(READ);
+        assertEquals(PARKED, pd.state(READ));
     }
 }
