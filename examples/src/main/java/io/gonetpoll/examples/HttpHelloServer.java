@@ -1,0 +1,88 @@
+package io.gonetpoll.examples;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.CharsetUtil;
+import io.netty.util.ReferenceCountUtil;
+
+import java.util.Set;
+
+/**
+ * {@code http}: HTTP/1.1 hello world with netty-codec-http, written the way fast Netty servers are: the body is
+ * a shared read-only buffer, responses are written as requests are decoded and flushed once per read batch, so
+ * pipelined requests that arrive together leave in one write.
+ */
+final class HttpHelloServer {
+    static final Set<String> OPTIONS = Set.of("transport", "host", "port", "threads");
+
+    private HttpHelloServer() {
+    }
+
+    static void run(Options options) throws InterruptedException {
+        Servers.serve(options, 8080, new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(new HttpServerCodec(), new HelloHandler());
+            }
+        }, bootstrap -> { });
+    }
+
+    /** Answers every request with {@code 200 Hello, World!}; keeps the connection unless the client closes it. */
+    @ChannelHandler.Sharable
+    static final class HelloHandler extends ChannelInboundHandlerAdapter {
+        private static final ByteBuf BODY = Unpooled.unreleasableBuffer(
+                Unpooled.directBuffer().writeBytes("Hello, World!".getBytes(CharsetUtil.US_ASCII))).asReadOnly();
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            try {
+                if (msg instanceof HttpRequest) {
+                    respond(ctx, (HttpRequest) msg);
+                }
+            } finally {
+                // Request bodies (HttpContent) are ignored; every part is released.
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        private static void respond(ChannelHandlerContext ctx, HttpRequest request) {
+            boolean keepAlive = HttpUtil.isKeepAlive(request);
+            FullHttpResponse response = new DefaultFullHttpResponse(
+                    HttpVersion.HTTP_1_1, HttpResponseStatus.OK, BODY.duplicate());
+            response.headers()
+                    .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, BODY.readableBytes());
+            if (keepAlive) {
+                ctx.write(response, ctx.voidPromise());
+            } else {
+                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+                ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+}

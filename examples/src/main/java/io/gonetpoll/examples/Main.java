@@ -1,0 +1,62 @@
+package io.gonetpoll.examples;
+
+import java.util.Arrays;
+
+/**
+ * {@code java -jar gonetpoll-examples.jar <subcommand> [options]}: {@code http}, {@code echo-server},
+ * {@code echo-client}, {@code proxy}; each runs on {@code --transport gonetpoll|epoll|io_uring|nio}.
+ */
+public final class Main {
+    private static final String USAGE = String.join("\n",
+            "usage: java -jar gonetpoll-examples.jar <subcommand> [--option value ...]",
+            "",
+            "subcommands:",
+            "  http          HTTP/1.1 hello world (keep-alive, pipelining)          default port 8080",
+            "  echo-server   echo with backpressure (autoRead off while unwritable)  default port 9000",
+            "  echo-client   drives an echo server, verifies every byte, reports rates",
+            "  proxy         TCP relay, autoRead off, one read() per message       default port 9100",
+            "",
+            "options of every subcommand:",
+            "  --transport gonetpoll|epoll|io_uring|nio   (default gonetpoll)",
+            "  --host H       (default 127.0.0.1)",
+            "  --port P       (0 picks a free port)",
+            "  --threads N    event loop threads of the workers / the client (default 1)",
+            "echo-client:",
+            "  --connections N (default 1)  --mode pingpong|stream (default pingpong)",
+            "  --message-size BYTES (default 64)  --duration-seconds S (default 10)  --messages M (per connection)",
+            "  --read-delay-millis MS  stream mode: pause reading MS after every read (default 0)",
+            "proxy:",
+            "  --remote-host H (default 127.0.0.1)  --remote-port P (required)");
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0 || Arrays.asList("--help", "-h", "help").contains(args[0])) {
+            System.out.println(USAGE);
+            return;
+        }
+        try {
+            switch (args[0]) {
+                case "http":
+                    HttpHelloServer.run(new Options(args, 1, HttpHelloServer.OPTIONS));
+                    break;
+                case "echo-server":
+                    EchoServer.run(new Options(args, 1, EchoServer.OPTIONS));
+                    break;
+                case "echo-client":
+                    System.exit(EchoClient.run(new Options(args, 1, EchoClient.OPTIONS)));
+                    break;
+                case "proxy":
+                    Proxy.run(new Options(args, 1, Proxy.OPTIONS));
+                    break;
+                default:
+                    throw new UsageException("unknown subcommand '" + args[0] + "'");
+            }
+        } catch (UsageException e) {
+            System.err.println("error: " + e.getMessage());
+            System.err.println(USAGE);
+            System.exit(2);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.gonetpoll.examples;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code --name value} options of one subcommand. Every option must be declared by the subcommand; unknown
+ * names and malformed numbers are {@link UsageException}s that say which option and value.
+ */
+final class Options {
+    private final Map<String, String> values = new HashMap<>();
+
+    Options(String[] args, int from, Set<String> known) {
+        for (int i = from; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--")) {
+                throw new UsageException("unexpected argument '" + arg + "'");
+            }
+            String name = arg.substring(2);
+            if (!known.contains(name)) {
+                throw new UsageException("unknown option --" + name + " (this subcommand takes --"
+                        + String.join(", --", known) + ')');
+            }
+            if (i + 1 >= args.length) {
+                throw new UsageException("option --" + name + " needs a value");
+            }
+            values.put(name, args[++i]);
+        }
+    }
+
+    String get(String name, String defaultValue) {
+        return values.getOrDefault(name, defaultValue);
+    }
+
+    boolean has(String name) {
+        return values.containsKey(name);
+    }
+
+    int getInt(String name, int defaultValue, int min, int max) {
+        String value = values.get(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        int parsed;
+        try {
+            parsed = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " must be a number, not '" + value + "'");
+        }
+        if (parsed < min || parsed > max) {
+            throw new UsageException("--" + name + " must be between " + min + " and " + max + ", not " + parsed);
+        }
+        return parsed;
+    }
+
+    Transport transport() {
+        return Transport.parse(get("transport", "gonetpoll"));
+    }
+
+    String host() {
+        return get("host", "127.0.0.1");
+    }
+
+    int port(int defaultPort) {
+        return getInt("port", defaultPort, 0, 65535);
+    }
+
+    int threads() {
+        return getInt("threads", 1, 1, 1024);
+    }
+}

@@ -1,0 +1,134 @@
+package io.gonetpoll.it;
+
+import io.gonetpoll.channel.GoNetpollIoHandler;
+import io.gonetpoll.channel.GoNetpollIoHandlerFactory;
+import io.gonetpoll.channel.GoNetpollServerSocketChannel;
+import io.gonetpoll.channel.GoNetpollSocketChannel;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.testsuite.transport.TestsuitePermutation.BootstrapComboFactory;
+import io.netty.testsuite.transport.TestsuitePermutation.BootstrapFactory;
+import io.netty.testsuite.transport.socket.SocketTestPermutation;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The bootstraps Netty's testsuite runs with GoNetpoll, built the way Netty's {@code EpollSocketTestPermutation}
+ * builds them for epoll (TRANSPORT-SURVEY §4.2):
+ * <ul>
+ *   <li>servers: GoNetpoll, GoNetpoll with {@code TCP_FASTOPEN=5} (only if the kernel lets servers use TCP Fast
+ *   Open), NIO;</li>
+ *   <li>clients: GoNetpoll, NIO; with Fast Open, a GoNetpoll client with {@code TCP_FASTOPEN_CONNECT} goes
+ *   before NIO if the kernel lets clients use it;</li>
+ *   <li>{@link #socket()} and {@link #socketWithoutFastOpen()}: every server x client pair but NIO x NIO, which
+ *   tests nothing of ours (NIO is last in both lists, so it is the last pair). {@link #socketWithFastOpen()} is
+ *   inherited and therefore keeps NIO x NIO, exactly as it does for epoll.</li>
+ * </ul>
+ * All GoNetpoll bootstraps share one group of {@value #NUM_THREADS} daemon loops named
+ * {@code testsuite-gonetpoll}, made by one {@link GoNetpollIoHandlerFactory}; {@link #ioHandlerFactory()} gives
+ * tests its counters. Like Netty's shared testsuite groups it is never shut down: its threads are daemons and
+ * die with the test JVM.
+ */
+public final class GoNetpollSocketTestPermutation extends SocketTestPermutation {
+    public static final GoNetpollSocketTestPermutation INSTANCE = new GoNetpollSocketTestPermutation();
+
+    private static final GoNetpollIoHandlerFactory IO_HANDLER_FACTORY = GoNetpollIoHandler.newFactory();
+    private static final EventLoopGroup GONETPOLL_GROUP = new MultiThreadIoEventLoopGroup(
+            NUM_THREADS, new DefaultThreadFactory("testsuite-gonetpoll", true), IO_HANDLER_FACTORY);
+
+    /**
+     * {@code /proc/sys/net/ipv4/tcp_fastopen} ({@code Documentation/networking/ip-sysctl.rst}): value 1 enables
+     * Fast Open for clients, value 2 for servers. Netty's {@code Epoll.isTcpFastOpen*SideAvailable()} read it
+     * the same way; 0 if it cannot be read.
+     */
+    private static final int TCP_FASTOPEN_MODE = readTcpFastOpenMode();
+    private static final int TCP_FASTOPEN_CLIENT = 1;
+    private static final int TCP_FASTOPEN_SERVER = 2;
+
+    private GoNetpollSocketTestPermutation() {
+    }
+
+    /** The factory of the shared GoNetpoll group: {@code ioHandlerFactory().counters()} sums all its loops. */
+    public static GoNetpollIoHandlerFactory ioHandlerFactory() {
+        return IO_HANDLER_FACTORY;
+    }
+
+    /** The shared GoNetpoll group of the testsuite permutations. */
+    public static EventLoopGroup group() {
+        return GONETPOLL_GROUP;
+    }
+
+    public static boolean isTcpFastOpenClientSideAvailable() {
+        return (TCP_FASTOPEN_MODE & TCP_FASTOPEN_CLIENT) != 0;
+    }
+
+    public static boolean isTcpFastOpenServerSideAvailable() {
+        return (TCP_FASTOPEN_MODE & TCP_FASTOPEN_SERVER) != 0;
+    }
+
+    /** Every server with every client that may use Fast Open, but NIO x NIO. */
+    @Override
+    public List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> socket() {
+        return withoutNioTimesNio(combo(serverSocket(), clientSocketWithFastOpen()));
+    }
+
+    /** Every server with every plain client, but NIO x NIO. */
+    public List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> socketWithoutFastOpen() {
+        return withoutNioTimesNio(combo(serverSocket(), clientSocket()));
+    }
+
+    @Override
+    public List<BootstrapFactory<ServerBootstrap>> serverSocket() {
+        List<BootstrapFactory<ServerBootstrap>> factories = new ArrayList<>();
+        factories.add(() -> new ServerBootstrap().group(GONETPOLL_GROUP).channel(GoNetpollServerSocketChannel.class));
+        if (isTcpFastOpenServerSideAvailable()) {
+            factories.add(() -> new ServerBootstrap().group(GONETPOLL_GROUP).channel(GoNetpollServerSocketChannel.class)
+                    .option(ChannelOption.TCP_FASTOPEN, 5));
+        }
+        factories.add(() -> new ServerBootstrap().group(NIO_GROUP).channel(NioServerSocketChannel.class));
+        return factories;
+    }
+
+    @Override
+    public List<BootstrapFactory<Bootstrap>> clientSocket() {
+        List<BootstrapFactory<Bootstrap>> factories = new ArrayList<>();
+        factories.add(() -> new Bootstrap().group(GONETPOLL_GROUP).channel(GoNetpollSocketChannel.class));
+        factories.add(() -> new Bootstrap().group(NIO_GROUP).channel(NioSocketChannel.class));
+        return factories;
+    }
+
+    @Override
+    public List<BootstrapFactory<Bootstrap>> clientSocketWithFastOpen() {
+        List<BootstrapFactory<Bootstrap>> factories = clientSocket();
+        if (isTcpFastOpenClientSideAvailable()) {
+            // Before the NIO client, which must stay last (see withoutNioTimesNio).
+            factories.add(factories.size() - 1, () -> new Bootstrap().group(GONETPOLL_GROUP)
+                    .channel(GoNetpollSocketChannel.class).option(ChannelOption.TCP_FASTOPEN_CONNECT, true));
+        }
+        return factories;
+    }
+
+    /** Both factory lists end with NIO, so the last combination is NIO server x NIO client. */
+    private static <T> List<T> withoutNioTimesNio(List<T> combos) {
+        combos.remove(combos.size() - 1);
+        return combos;
+    }
+
+    private static int readTcpFastOpenMode() {
+        try {
+            return Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/tcp_fastopen")).trim());
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package io.gonetpoll.it.testsuite;
+
+import io.gonetpoll.it.GoNetpollSocketTestPermutation;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.testsuite.transport.TestsuitePermutation.BootstrapComboFactory;
+import io.netty.testsuite.transport.socket.SocketCancelWriteTest;
+
+import java.util.List;
+
+/**
+ * Netty's {@code SocketCancelWriteTest} with GoNetpoll. Netty's epoll module does not run this class
+ * (only Netty's testsuite module does, with NIO); we do, with
+ * {@link GoNetpollSocketTestPermutation#socket()}: every pair but NIO x NIO.
+ */
+public class GoNetpollSocketCancelWriteTest extends SocketCancelWriteTest {
+    @Override
+    protected List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> newFactories() {
+        return GoNetpollSocketTestPermutation.INSTANCE.socket();
+    }
+}

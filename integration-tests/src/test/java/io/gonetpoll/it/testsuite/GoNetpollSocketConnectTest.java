@@ -1,0 +1,18 @@
+package io.gonetpoll.it.testsuite;
+
+import io.gonetpoll.it.GoNetpollSocketTestPermutation;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.testsuite.transport.TestsuitePermutation.BootstrapComboFactory;
+import io.netty.testsuite.transport.socket.SocketConnectTest;
+
+import java.util.List;
+
+/** Netty's {@code SocketConnectTest} with GoNetpoll, as Netty's epoll module runs it
+ * ({@code socketWithoutFastOpen()}). */
+public class GoNetpollSocketConnectTest extends SocketConnectTest {
+    @Override
+    protected List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> newFactories() {
+        return GoNetpollSocketTestPermutation.INSTANCE.socketWithoutFastOpen();
+    }
+}
