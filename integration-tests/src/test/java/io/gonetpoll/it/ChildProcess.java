@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -139,9 +141,12 @@ final class ChildProcess implements AutoCloseable {
         }
     }
 
-    /** SIGTERM to the process and its descendants; SIGKILL to whatever is still alive after a bounded wait. */
+    /**
+     * SIGTERM to the process and its descendants; SIGKILL to whatever is still alive after a bounded wait. An
+     * interrupt while waiting kills at once, and the thread stays interrupted.
+     */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         List<ProcessHandle> all = new ArrayList<>();
         process.toHandle().descendants().forEach(all::add);
         all.add(process.toHandle());
@@ -152,11 +157,13 @@ final class ChildProcess implements AutoCloseable {
             long left = deadline - System.nanoTime();
             try {
                 handle.onExit().get(Math.max(left, 0), TimeUnit.NANOSECONDS);
-            } catch (Exception notYet) {
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                handle.destroyForcibly();
+            } catch (ExecutionException | TimeoutException e) {
                 handle.destroyForcibly();
             }
         }
-        process.waitFor(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
     }
 
     private static void drain(InputStream in, String name, Consumer<String> sink, Runnable atEnd) {

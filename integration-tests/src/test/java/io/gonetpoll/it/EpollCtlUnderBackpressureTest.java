@@ -50,14 +50,16 @@ class EpollCtlUnderBackpressureTest {
         try {
             List<String> strace = List.of("strace", "-f", "-qq", "--seccomp-bpf", "-e", "signal=none",
                     "-e", "trace=epoll_ctl,sendto,writev,write", "-o", file.toString());
-            try (ExampleProcess server = ExampleProcess.start(strace, "echo-server", "--transport", transport,
-                    "--port", "0")) {
+            List<String> command = new ArrayList<>(strace);
+            command.addAll(javaJar("echo-server", "--transport", transport, "--port", "0"));
+            try (ChildProcess server = ChildProcess.start("traced echo-server", command)) {
+                String port = server.awaitLine(ChildProcess.LISTENING, 120).group(2);
                 for (int round = 0; round < 2; round++) {
-                    ExampleProcess.Result client = ExampleProcess.run(ExampleProcess.javaCommand("echo-client",
-                            "--transport", "nio", "--port", Integer.toString(server.port()),
-                            "--connections", "2", "--mode", "stream", "--message-size", "65536",
-                            "--duration-seconds", "2", "--read-delay-millis", "2"), 180);
-                    assertEquals(0, client.exitCode, client.output);
+                    try (ChildProcess client = ChildProcess.start("echo-client", javaJar("echo-client",
+                            "--transport", "nio", "--port", port, "--connections", "2", "--mode", "stream",
+                            "--message-size", "65536", "--duration-seconds", "2", "--read-delay-millis", "2"))) {
+                        assertEquals(0, client.awaitExit(180), client::output);
+                    }
                 }
             }
             return parse(file);
@@ -90,9 +92,17 @@ class EpollCtlUnderBackpressureTest {
         return sb.toString();
     }
 
+    private static List<String> javaJar(String... args) {
+        List<String> command = new ArrayList<>(List.of(ChildProcess.javaExecutable(),
+                "-Dio.netty.leakDetection.level=paranoid", "-jar", ChildProcess.examplesJar().toString()));
+        command.addAll(List.of(args));
+        return command;
+    }
+
     private static boolean straceWorks() {
-        try {
-            return ExampleProcess.run(List.of("strace", "-qq", "-e", "trace=none", "true"), 30).exitCode == 0;
+        try (ChildProcess strace = ChildProcess.start("strace probe",
+                List.of("strace", "-qq", "-e", "trace=none", "true"))) {
+            return strace.awaitExit(30) == 0;
         } catch (Exception e) {
             return false;
         }
