@@ -45,8 +45,12 @@ final class HttpHelloServer {
     /** Answers every request with {@code 200 Hello, World!}; keeps the connection unless the client closes it. */
     @ChannelHandler.Sharable
     static final class HelloHandler extends ChannelInboundHandlerAdapter {
+        /**
+         * Shared by every response: unreleasable, and only ever sent through duplicates. Not asReadOnly(): a
+         * read-only wrapper hides the memory address, so every gathering write would slice a ByteBuffer.
+         */
         private static final ByteBuf BODY = Unpooled.unreleasableBuffer(
-                Unpooled.directBuffer().writeBytes("Hello, World!".getBytes(CharsetUtil.US_ASCII))).asReadOnly();
+                Unpooled.directBuffer().writeBytes("Hello, World!".getBytes(CharsetUtil.US_ASCII)));
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
