@@ -73,13 +73,7 @@ final class Proxy {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            outbound.writeAndFlush(msg).addListener((ChannelFutureListener) future -> {
-                if (future.isSuccess()) {
-                    ctx.channel().read();
-                } else {
-                    future.channel().close();
-                }
-            });
+            relay(msg, outbound, ctx.channel());
         }
 
         @Override
@@ -110,13 +104,7 @@ final class Proxy {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            inbound.writeAndFlush(msg).addListener((ChannelFutureListener) future -> {
-                if (future.isSuccess()) {
-                    ctx.channel().read();
-                } else {
-                    future.channel().close();
-                }
-            });
+            relay(msg, inbound, ctx.channel());
         }
 
         @Override
@@ -128,6 +116,17 @@ final class Proxy {
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             closeOnFlush(ctx.channel());
         }
+    }
+
+    /** Writes {@code msg} to {@code to}; once it is written, reads the next message from {@code from}. */
+    static void relay(Object msg, Channel to, Channel from) {
+        to.writeAndFlush(msg).addListener((ChannelFutureListener) future -> {
+            if (future.isSuccess()) {
+                from.read();
+            } else {
+                future.channel().close();
+            }
+        });
     }
 
     static void closeOnFlush(Channel channel) {

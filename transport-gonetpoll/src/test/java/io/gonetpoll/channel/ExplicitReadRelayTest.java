@@ -2,7 +2,6 @@ package io.gonetpoll.channel;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -46,17 +45,8 @@ class ExplicitReadRelayTest {
     @Test
     void everyMessageIsRelayedWithOneReadPerMessage() throws Exception {
         Channel echo = new ServerBootstrap().group(group).channel(GoNetpollServerSocketChannel.class)
-                .childHandler(new ChannelInboundHandlerAdapter() {
-                    @Override
-                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                        ctx.writeAndFlush(msg);
-                    }
-
-                    @Override
-                    public boolean isSharable() {
-                        return true;
-                    }
-                }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+                .childHandler(EchoHandler.INSTANCE)
+                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
         Channel relay = new ServerBootstrap().group(group).channel(GoNetpollServerSocketChannel.class)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childHandler(new ChannelInitializer<Channel>() {

@@ -7,7 +7,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import org.junit.jupiter.api.AfterAll;
@@ -40,17 +39,8 @@ class LoopbackEchoTest {
     @Test
     void echoesOneMessage() throws Exception {
         Channel server = new ServerBootstrap().group(group).channel(GoNetpollServerSocketChannel.class)
-                .childHandler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-                            @Override
-                            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                                ctx.writeAndFlush(msg);
-                            }
-                        });
-                    }
-                }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+                .childHandler(EchoHandler.INSTANCE)
+                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
         byte[] payload = "hello, netpoll".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         CompletableFuture<byte[]> echoed = new CompletableFuture<>();
         Channel client = new Bootstrap().group(group).channel(GoNetpollSocketChannel.class)
