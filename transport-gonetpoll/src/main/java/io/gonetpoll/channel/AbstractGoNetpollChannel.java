@@ -80,14 +80,25 @@ abstract class AbstractGoNetpollChannel extends AbstractChannel implements UnixC
         return active;
     }
 
+    /**
+     * Always {@code true}: compatibility is checked in {@link #doRegister}, which fails the registration promise
+     * with a message naming this channel's type and the loop's (Netty's own check only names the loop class,
+     * {@code SingleThreadIoEventLoop}, which says nothing about what is wrong).
+     */
     @Override
     protected boolean isCompatible(EventLoop loop) {
-        return loop instanceof IoEventLoop && ((IoEventLoop) loop).isCompatible(AbstractGoNetpollUnsafe.class);
+        return true;
     }
 
     @Override
     protected void doRegister(ChannelPromise promise) {
-        ((IoEventLoop) eventLoop()).register((AbstractGoNetpollUnsafe) unsafe()).addListener(f -> {
+        EventLoop eventLoop = eventLoop();
+        if (!(eventLoop instanceof IoEventLoop)
+                || !((IoEventLoop) eventLoop).isCompatible(AbstractGoNetpollUnsafe.class)) {
+            promise.setFailure(new IllegalStateException(IncompatibleEventLoop.message(this, eventLoop)));
+            return;
+        }
+        ((IoEventLoop) eventLoop).register((AbstractGoNetpollUnsafe) unsafe()).addListener(f -> {
             if (!f.isSuccess()) {
                 promise.setFailure(f.cause());
                 return;
