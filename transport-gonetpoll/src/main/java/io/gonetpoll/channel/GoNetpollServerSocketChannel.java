@@ -6,6 +6,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.ServerSocketChannelConfig;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.unix.Errors;
 import io.netty.channel.unix.NativeInetAddress;
@@ -62,8 +63,9 @@ public final class GoNetpollServerSocketChannel extends AbstractGoNetpollChannel
         config = new GoNetpollServerSocketChannelConfig(this);
     }
 
+    /** The config, as Netty's interface; {@code TCP_FASTOPEN} and GoNetpoll's options go through setOption. */
     @Override
-    public GoNetpollServerSocketChannelConfig config() {
+    public ServerSocketChannelConfig config() {
         return config;
     }
 

@@ -16,6 +16,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.SocketChannelConfig;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.unix.PreferredDirectByteBufAllocator;
 import io.netty.channel.unix.UnixChannelUtil;
@@ -84,8 +85,16 @@ public final class GoNetpollSocketChannel extends AbstractGoNetpollChannel imple
         config = new GoNetpollSocketChannelConfig(this);
     }
 
+    /**
+     * The config, as Netty's interface: GoNetpoll's own options ({@link GoNetpollChannelOption}) go through
+     * {@code setOption}/{@code getOption}.
+     */
     @Override
-    public GoNetpollSocketChannelConfig config() {
+    public SocketChannelConfig config() {
+        return config;
+    }
+
+    GoNetpollSocketChannelConfig goNetpollConfig() {
         return config;
     }
 

@@ -39,7 +39,7 @@ final class StreamWriter {
 
     /** Writes the flushed {@link ByteBuf}s at the head of {@code in} with one {@code writev}. */
     int writeGathering(ChannelOutboundBuffer in) throws IOException {
-        GoNetpollSocketChannelConfig config = channel.config();
+        GoNetpollSocketChannelConfig config = channel.goNetpollConfig();
         long maxBytes = config.getMaxBytesPerGatheringWrite();
         IovArray array = channel.loop.iovArray();
         array.clear();
@@ -93,7 +93,7 @@ final class StreamWriter {
             written = socket.send(nio, nio.position(), nio.limit());
         } else {
             ByteBuffer[] nioBuffers = buf.nioBuffers();
-            GoNetpollSocketChannelConfig config = channel.config();
+            GoNetpollSocketChannelConfig config = channel.goNetpollConfig();
             long maxBytes = config.getMaxBytesPerGatheringWrite();
             long attempted = Math.min(readable, maxBytes);
             written = socket.writev(nioBuffers, 0, nioBuffers.length, attempted);
