@@ -24,9 +24,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * full pipe), with a bounded wait for a line of its output. {@link #close()} always stops it, and every process
  * it started ({@code strace} -> {@code java}), first with SIGTERM, then with SIGKILL.
  */
-final class ChildProcess implements AutoCloseable {
+public final class ChildProcess implements AutoCloseable {
     /** {@code listening on <host>:<port> transport=<t> threads=<n>}, printed by every examples server once bound. */
-    static final Pattern LISTENING = Pattern.compile("^listening on (\\S+):(\\d+) transport=(\\S+) threads=(\\d+)$");
+    public static final Pattern LISTENING = Pattern.compile("^listening on (\\S+):(\\d+) transport=(\\S+) threads=(\\d+)$");
 
     private static final long STOP_WAIT_SECONDS = 10;
 
@@ -59,18 +59,18 @@ final class ChildProcess implements AutoCloseable {
         }, () -> { });
     }
 
-    static ChildProcess start(String description, List<String> command) throws IOException {
+    public static ChildProcess start(String description, List<String> command) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE);
         return new ChildProcess(description, builder.start());
     }
 
     /** The {@code java} of the JVM running the tests. */
-    static String javaExecutable() {
+    public static String javaExecutable() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     /** {@code examples/target/gonetpoll-examples.jar}, from the path the pom passes; fails if it is not built. */
-    static Path examplesJar() {
+    public static Path examplesJar() {
         String property = System.getProperty("gonetpoll.examples.jar");
         if (property == null) {
             fail("system property gonetpoll.examples.jar is not set: run the tests through Maven (the pom sets it)");
@@ -82,7 +82,7 @@ final class ChildProcess implements AutoCloseable {
     }
 
     /** Waits at most {@code timeoutSeconds} for a stdout line matching {@code pattern}; fails with the output. */
-    Matcher awaitLine(Pattern pattern, long timeoutSeconds) throws InterruptedException {
+    public Matcher awaitLine(Pattern pattern, long timeoutSeconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         int seen = 0;
         synchronized (stdout) {
@@ -107,23 +107,23 @@ final class ChildProcess implements AutoCloseable {
     }
 
     /** Waits at most {@code timeoutSeconds} for the process to exit and returns its exit code. */
-    int awaitExit(long timeoutSeconds) throws InterruptedException {
+    public int awaitExit(long timeoutSeconds) throws InterruptedException {
         if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             fail(description + " did not exit within " + timeoutSeconds + " s\n" + output());
         }
         return process.exitValue();
     }
 
-    ProcessHandle handle() {
+    public ProcessHandle handle() {
         return process.toHandle();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
     /** Everything the process printed so far, for failure messages. */
-    String output() {
+    public String output() {
         StringBuilder out = new StringBuilder("--- stdout of ").append(description).append(" ---\n");
         synchronized (stdout) {
             stdout.forEach(line -> out.append(line).append('\n'));
@@ -135,7 +135,7 @@ final class ChildProcess implements AutoCloseable {
         return out.toString();
     }
 
-    String stdout() {
+    public String stdout() {
         synchronized (stdout) {
             return String.join("\n", stdout);
         }

@@ -21,13 +21,13 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 /** An echo server and a client that checks one round trip, on any transport. */
-final class EchoFixture {
+public final class EchoFixture {
     private EchoFixture() {
     }
 
     @ChannelHandler.Sharable
-    static final class Echo extends ChannelInboundHandlerAdapter {
-        static final Echo INSTANCE = new Echo();
+    public static final class Echo extends ChannelInboundHandlerAdapter {
+        public static final Echo INSTANCE = new Echo();
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -40,7 +40,7 @@ final class EchoFixture {
         }
     }
 
-    static Channel startServer(EventLoopGroup group, Class<? extends ServerChannel> channelClass)
+    public static Channel startServer(EventLoopGroup group, Class<? extends ServerChannel> channelClass)
             throws InterruptedException {
         return new ServerBootstrap().group(group).channel(channelClass)
                 .childHandler(Echo.INSTANCE)
@@ -48,7 +48,7 @@ final class EchoFixture {
     }
 
     /** Connects, sends {@code payload}, waits for all of it back, closes; fails if a byte differs. */
-    static void roundTrip(EventLoopGroup group, Class<? extends SocketChannel> channelClass, SocketAddress server,
+    public static void roundTrip(EventLoopGroup group, Class<? extends SocketChannel> channelClass, SocketAddress server,
                           byte[] payload) throws Exception {
         CompletableFuture<byte[]> echoed = new CompletableFuture<>();
         Channel client = new Bootstrap().group(group).channel(channelClass)

@@ -9,11 +9,11 @@ import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 /** File descriptors of this process, from {@code /proc/self/fd}. */
-final class OpenFiles {
+public final class OpenFiles {
     private OpenFiles() {
     }
 
-    static long count() {
+    public static long count() {
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             return fds.count();
         } catch (IOException e) {
@@ -25,7 +25,7 @@ final class OpenFiles {
      * Polls {@code value} until it equals {@code expected} or {@code seconds} pass; returns the last value.
      * Closing happens on event loops, so counts settle shortly after the calls that trigger it return.
      */
-    static long awaitValue(LongSupplier value, long expected, int seconds) throws InterruptedException {
+    public static long awaitValue(LongSupplier value, long expected, int seconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         long current = value.getAsLong();
         while (current != expected && System.nanoTime() < deadline) {
