@@ -47,6 +47,28 @@ public final class GoNetpollChannelOption<T> extends UnixChannelOption<T> {
      */
     public static final ChannelOption<Boolean> IP_TRANSPARENT = valueOf("IP_TRANSPARENT");
 
+    /**
+     * Milliseconds a read may wait for data, {@code 0} (the default) for no limit; socket channels, also as a
+     * {@code childOption}. Each read request sets the read deadline to now + this (Go:
+     * {@code conn.SetReadDeadline(time.Now().Add(d))} before each {@code Read}), so with auto-read the clock
+     * restarts after every read. When it passes, {@link ReadDeadlineExceededException} reaches
+     * {@code exceptionCaught} and the channel stays open: a handler that closes on it is a
+     * {@code ReadTimeoutHandler} without the handler, one that does not sees it again after every further
+     * timeout of silence. A deadline set with {@link GoNetpollSocketChannel#setReadDeadline(long)} takes
+     * precedence until it is cleared. Moving the deadline costs no timer operation (DESIGN §4).
+     */
+    public static final ChannelOption<Integer> READ_TIMEOUT_MILLIS =
+            valueOf(GoNetpollChannelOption.class, "READ_TIMEOUT_MILLIS");
+    /**
+     * Milliseconds a flush may stay parked without progress (the peer does not take data), {@code 0} (the
+     * default) for no limit; socket channels, also as a {@code childOption}. Armed when a flush parks, moved
+     * later at each further park, cleared when the outbound buffer drains. When it passes, the flushed messages
+     * fail with {@link WriteDeadlineExceededException} and the channel closes (see
+     * {@link GoNetpollSocketChannel#setWriteDeadline(long)}). A deadline set by the user takes precedence.
+     */
+    public static final ChannelOption<Integer> WRITE_TIMEOUT_MILLIS =
+            valueOf(GoNetpollChannelOption.class, "WRITE_TIMEOUT_MILLIS");
+
     @SuppressWarnings("unused")
     private GoNetpollChannelOption() {
     }

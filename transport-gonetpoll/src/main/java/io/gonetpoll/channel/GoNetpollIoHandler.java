@@ -47,8 +47,11 @@ public final class GoNetpollIoHandler implements IoHandler {
     private final LoopCounters counters = new LoopCounters();
     /** Shared by the loop's channels for gathering writes; cleared before each use. */
     private final IovArray iovArray = new IovArray();
+    /** The group's deadline wheel, held from this loop's creation to its destruction. */
+    private final SharedDeadlineWheel deadlineWheel;
 
-    GoNetpollIoHandler(ThreadAwareExecutor executor, GoNetpollIoHandlerConfig config) {
+    GoNetpollIoHandler(ThreadAwareExecutor executor, GoNetpollIoHandlerConfig config,
+                       SharedDeadlineWheel deadlineWheel) {
         GoNetpoll.ensureAvailability();
         this.executor = executor;
         FileDescriptor epoll = null;
@@ -71,6 +74,8 @@ public final class GoNetpollIoHandler implements IoHandler {
         epollFd = epoll;
         wakeup = new Wakeup(eventFd);
         events = new EventArray(config.getMaxEventsPerWait());
+        this.deadlineWheel = deadlineWheel;
+        deadlineWheel.acquire();
     }
 
     /** A factory with the default {@link GoNetpollIoHandlerConfig}. */
@@ -268,6 +273,7 @@ public final class GoNetpollIoHandler implements IoHandler {
         closeQuietly(epollFd);
         events.free();
         iovArray.release();
+        deadlineWheel.release();
     }
 
     @Override
@@ -282,6 +288,10 @@ public final class GoNetpollIoHandler implements IoHandler {
 
     IovArray iovArray() {
         return iovArray;
+    }
+
+    SharedDeadlineWheel deadlineWheel() {
+        return deadlineWheel;
     }
 
     LoopCounters counters() {

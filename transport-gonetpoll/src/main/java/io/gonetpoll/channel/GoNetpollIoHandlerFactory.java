@@ -6,6 +6,7 @@ import io.netty.util.concurrent.ThreadAwareExecutor;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Makes the {@link GoNetpollIoHandler} of each loop of a group, and remembers them so that
@@ -15,14 +16,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class GoNetpollIoHandlerFactory implements IoHandlerFactory {
     private final GoNetpollIoHandlerConfig config;
     private final List<GoNetpollIoHandler> handlers = new CopyOnWriteArrayList<>();
+    private final SharedDeadlineWheel deadlineWheel;
 
     GoNetpollIoHandlerFactory(GoNetpollIoHandlerConfig config) {
         this.config = config;
+        this.deadlineWheel = new SharedDeadlineWheel(
+                TimeUnit.MILLISECONDS.toNanos(config.getDeadlineTickMillis()));
     }
 
     @Override
     public IoHandler newHandler(ThreadAwareExecutor executor) {
-        GoNetpollIoHandler handler = new GoNetpollIoHandler(executor, config);
+        GoNetpollIoHandler handler = new GoNetpollIoHandler(executor, config, deadlineWheel);
         handlers.add(handler);
         return handler;
     }

@@ -89,6 +89,21 @@ public final class GoNetpollLoopCounters {
         return values[LoopCounters.ACCEPTS_WOULD_BLOCK];
     }
 
+    /** Timers put on the deadline wheel (including re-arms for the remainder of a deadline moved later). */
+    public long deadlineTimerArms() {
+        return values[LoopCounters.DEADLINE_TIMER_ARMS];
+    }
+
+    /** Deadline timers cancelled before they fired. */
+    public long deadlineTimerCancels() {
+        return values[LoopCounters.DEADLINE_TIMER_CANCELS];
+    }
+
+    /** Deadlines that expired (a shared read/write deadline counts once). */
+    public long deadlineExpiries() {
+        return values[LoopCounters.DEADLINE_EXPIRIES];
+    }
+
     @Override
     public String toString() {
         return "GoNetpollLoopCounters{epollWaits=" + epollWaits() + ", events=" + events()
@@ -97,6 +112,8 @@ public final class GoNetpollLoopCounters {
                 + ", epollCtlDels=" + epollCtlDels() + ", readyQueueRuns=" + readyQueueRuns()
                 + ", readSyscalls=" + readSyscalls() + ", readsWouldBlock=" + readsWouldBlock()
                 + ", writeSyscalls=" + writeSyscalls() + ", writesWouldBlock=" + writesWouldBlock()
-                + ", acceptSyscalls=" + acceptSyscalls() + ", acceptsWouldBlock=" + acceptsWouldBlock() + '}';
+                + ", acceptSyscalls=" + acceptSyscalls() + ", acceptsWouldBlock=" + acceptsWouldBlock()
+                + ", deadlineTimerArms=" + deadlineTimerArms() + ", deadlineTimerCancels=" + deadlineTimerCancels()
+                + ", deadlineExpiries=" + deadlineExpiries() + '}';
     }
 }

@@ -14,6 +14,7 @@ import io.netty.channel.unix.NativeInetAddress;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -67,6 +68,28 @@ public final class GoNetpollServerSocketChannel extends AbstractGoNetpollChannel
     @Override
     public ServerSocketChannelConfig config() {
         return config;
+    }
+
+    /**
+     * Sets the accept deadline (Go: {@code SetDeadline} on a listener): an absolute {@link System#nanoTime()}
+     * value, or {@code 0} for none; callable from any thread. An accept waiting for a connection when it passes
+     * fails with {@link ReadDeadlineExceededException} ("accept deadline exceeded") through
+     * {@code exceptionCaught}; the listener stays open and accepts nothing until the deadline is set again
+     * (connections queue in the backlog meanwhile). The rules of
+     * {@link GoNetpollSocketChannel#setReadDeadline(long)} apply.
+     */
+    public void setAcceptDeadline(long nanoTime) {
+        setDeadline(PollDesc.READ, nanoTime);
+    }
+
+    /** {@link #setAcceptDeadline(long)} at now + {@code timeout}; zero or negative expires at once. */
+    public void setAcceptDeadline(Duration timeout) {
+        setDeadline(PollDesc.READ, deadlineAfter(timeout));
+    }
+
+    @Override
+    String readDeadlineMessage() {
+        return "accept deadline exceeded";
     }
 
     @Override

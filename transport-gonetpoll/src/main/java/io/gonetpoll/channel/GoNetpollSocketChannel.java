@@ -31,6 +31,7 @@ import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ConnectionPendingException;
 import java.nio.channels.NotYetConnectedException;
+import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
@@ -44,6 +45,10 @@ import java.util.concurrent.TimeUnit;
  * are gathering ({@code writev} through the loop's {@link io.netty.channel.unix.IovArray}), file regions go
  * through {@code sendfile}; a write that hits EAGAIN parks the flush until the next {@code EPOLLOUT} edge.
  * Neither costs an {@code epoll_ctl}: the socket was added once, with every event.
+ *
+ * <p>Deadlines, as Go's {@code net.Conn}: {@link #setReadDeadline}, {@link #setWriteDeadline},
+ * {@link #setDeadline}, and the options {@link GoNetpollChannelOption#READ_TIMEOUT_MILLIS} and
+ * {@link GoNetpollChannelOption#WRITE_TIMEOUT_MILLIS} for pipelines that must not change.
  */
 public final class GoNetpollSocketChannel extends AbstractGoNetpollChannel implements SocketChannel {
     private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
@@ -92,6 +97,62 @@ public final class GoNetpollSocketChannel extends AbstractGoNetpollChannel imple
     @Override
     public SocketChannelConfig config() {
         return config;
+    }
+
+    /**
+     * Sets the read deadline: an absolute {@link System#nanoTime()} value, or {@code 0} for none. Callable from
+     * any thread; takes effect on the channel's loop. As in Go:
+     * <ul>
+     *   <li>a read waiting for data when the deadline passes fails with {@link ReadDeadlineExceededException},
+     *   delivered through {@code exceptionCaught}; the channel stays open;</li>
+     *   <li>the deadline stays expired until it is set again: reads requested meanwhile do not run (the first
+     *   of them is reported with the same exception); they run as soon as a new deadline (or none) is set;</li>
+     *   <li>a deadline that has already passed expires at once; setting a deadline cancels the previous one
+     *   (a timer of an older deadline never fires);</li>
+     *   <li>closing the channel cancels its timers.</li>
+     * </ul>
+     * Precision is the tick of the group's wheel ({@link GoNetpollIoHandlerConfig#setDeadlineTickMillis}).
+     */
+    public void setReadDeadline(long nanoTime) {
+        setDeadline(PollDesc.READ, nanoTime);
+    }
+
+    /** {@link #setReadDeadline(long)} at now + {@code timeout}; zero or negative expires at once. */
+    public void setReadDeadline(Duration timeout) {
+        setDeadline(PollDesc.READ, deadlineAfter(timeout));
+    }
+
+    /**
+     * Sets the write deadline: an absolute {@link System#nanoTime()} value, or {@code 0} for none. Callable from
+     * any thread. A flush still parked (the socket's send buffer full) when it passes fails: every flushed but
+     * unwritten message fails with {@link WriteDeadlineExceededException}, which also reaches
+     * {@code exceptionCaught}, and <b>the channel is closed</b>. This differs from Go, where a timed-out
+     * {@code Write} returns the count written and the connection stays usable: a Netty flush may have written
+     * part of a message and nobody can resume it, so continuing would corrupt the stream. Flushes made after
+     * the deadline passed with nothing parked write nothing: their messages fail the same way but the channel
+     * stays open, and writes run again once a new deadline (or none) is set. A connect in progress is bounded
+     * by {@code CONNECT_TIMEOUT_MILLIS}, not by this.
+     */
+    public void setWriteDeadline(long nanoTime) {
+        setDeadline(PollDesc.WRITE, nanoTime);
+    }
+
+    /** {@link #setWriteDeadline(long)} at now + {@code timeout}; zero or negative expires at once. */
+    public void setWriteDeadline(Duration timeout) {
+        setDeadline(PollDesc.WRITE, deadlineAfter(timeout));
+    }
+
+    /**
+     * Sets the read and the write deadline to the same value (Go: {@code SetDeadline}); one timer serves
+     * both. See {@link #setReadDeadline(long)} and {@link #setWriteDeadline(long)}.
+     */
+    public void setDeadline(long nanoTime) {
+        setDeadline(PollDesc.READ | PollDesc.WRITE, nanoTime);
+    }
+
+    /** {@link #setDeadline(long)} at now + {@code timeout}; zero or negative expires at once. */
+    public void setDeadline(Duration timeout) {
+        setDeadline(PollDesc.READ | PollDesc.WRITE, deadlineAfter(timeout));
     }
 
     GoNetpollSocketChannelConfig goNetpollConfig() {
@@ -148,6 +209,7 @@ public final class GoNetpollSocketChannel extends AbstractGoNetpollChannel imple
             int messages = in.size();
             if (messages == 0) {
                 pollDesc.satisfied(PollDesc.WRITE);
+                clearWriteTimeout();
                 return;
             }
             quantum -= messages > 1 && in.current() instanceof ByteBuf
@@ -159,6 +221,25 @@ public final class GoNetpollSocketChannel extends AbstractGoNetpollChannel imple
             scheduleWrite();
         } else {
             pollDesc.park(PollDesc.WRITE);
+            int timeoutMillis = config.getWriteTimeoutMillis();
+            if (timeoutMillis > 0) {
+                armWriteTimeout(timeoutMillis);
+            }
+        }
+    }
+
+    @Override
+    int readTimeoutMillis() {
+        return config.getReadTimeoutMillis();
+    }
+
+    /** A connect in progress waits on the write side but is bounded by CONNECT_TIMEOUT_MILLIS, not by this. */
+    @Override
+    void writeDeadlineExpired() {
+        if (connectPromise != null) {
+            pollDesc.markExpired(PollDesc.WRITE);
+        } else {
+            super.writeDeadlineExpired();
         }
     }
 
@@ -526,7 +607,7 @@ public final class GoNetpollSocketChannel extends AbstractGoNetpollChannel imple
          */
         @Override
         void peerClosedWhileNotReading() {
-            if (pollDesc.state(PollDesc.READ) == PollDesc.READY) {
+            if (pollDesc.state(PollDesc.READ) == PollDesc.READY && !pollDesc.isExpired(PollDesc.READ)) {
                 readReady();
             }
         }

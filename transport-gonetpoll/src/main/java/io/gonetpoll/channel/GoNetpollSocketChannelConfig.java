@@ -58,10 +58,17 @@ final class GoNetpollSocketChannelConfig extends GoNetpollChannelConfig implemen
                     .add(GoNetpollChannelOption.IP_FREEBIND, c -> c.get(GoNetpollSocket::isIpFreeBind),
                             (c, v) -> c.set(s -> s.setIpFreeBind(v)))
                     .add(GoNetpollChannelOption.IP_TRANSPARENT, c -> c.get(GoNetpollSocket::isIpTransparent),
-                            (c, v) -> c.set(s -> s.setIpTransparent(v)));
+                            (c, v) -> c.set(s -> s.setIpTransparent(v)))
+                    .add(GoNetpollChannelOption.READ_TIMEOUT_MILLIS, c -> c.readTimeoutMillis,
+                            (c, v) -> c.setReadTimeoutMillis(v))
+                    .add(GoNetpollChannelOption.WRITE_TIMEOUT_MILLIS, c -> c.writeTimeoutMillis,
+                            (c, v) -> c.setWriteTimeoutMillis(v));
 
     private volatile boolean allowHalfClosure;
     private volatile boolean tcpFastOpenConnect;
+    /** GoNetpollChannelOption.READ_TIMEOUT_MILLIS / WRITE_TIMEOUT_MILLIS; 0 = off. */
+    private volatile int readTimeoutMillis;
+    private volatile int writeTimeoutMillis;
     /** Upper bound of one gathering write; starts at 2 x SO_SNDBUF and adapts to what the kernel takes. */
     private volatile long maxBytesPerGatheringWrite = Limits.SSIZE_MAX;
 
@@ -175,6 +182,24 @@ final class GoNetpollSocketChannelConfig extends GoNetpollChannelConfig implemen
     public GoNetpollSocketChannelConfig setAllowHalfClosure(boolean allowHalfClosure) {
         this.allowHalfClosure = allowHalfClosure;
         return this;
+    }
+
+    int getReadTimeoutMillis() {
+        return readTimeoutMillis;
+    }
+
+    /** Takes effect at the next read request. */
+    private void setReadTimeoutMillis(int millis) {
+        readTimeoutMillis = checkRange(GoNetpollChannelOption.READ_TIMEOUT_MILLIS, millis, 0, Integer.MAX_VALUE);
+    }
+
+    int getWriteTimeoutMillis() {
+        return writeTimeoutMillis;
+    }
+
+    /** Takes effect at the next flush that parks. */
+    private void setWriteTimeoutMillis(int millis) {
+        writeTimeoutMillis = checkRange(GoNetpollChannelOption.WRITE_TIMEOUT_MILLIS, millis, 0, Integer.MAX_VALUE);
     }
 
     boolean isTcpFastOpenConnect() {

@@ -26,7 +26,10 @@ final class LoopCounters {
     static final int WRITES_WOULD_BLOCK = 10;
     static final int ACCEPT_SYSCALLS = 11;
     static final int ACCEPTS_WOULD_BLOCK = 12;
-    static final int COUNT = 13;
+    static final int DEADLINE_TIMER_ARMS = 13;
+    static final int DEADLINE_TIMER_CANCELS = 14;
+    static final int DEADLINE_EXPIRIES = 15;
+    static final int COUNT = 16;
 
     private static final VarHandle ELEMENT = MethodHandles.arrayElementVarHandle(long[].class);
 

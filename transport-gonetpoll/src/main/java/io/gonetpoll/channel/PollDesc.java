@@ -51,6 +51,15 @@ package io.gonetpoll.channel;
  * now runs. {@code schedule} on SCHEDULED queues again: it is called by a running operation that stops with
  * work left (a flush whose write quantum ran out).
  *
+ * <p>Deadlines (Go: {@code rd}/{@code wd} = -1, the {@code pollExpired*Deadline} bits of {@code atomicInfo}).
+ * Besides its state each side has an {@code expired} flag, set when its deadline passes and sticky until the
+ * deadline is set again. {@link #expire} fails the waiting operation, as Go's {@code netpolldeadlineimpl}
+ * unblocks the goroutine with no readiness token: a PARKED read goes IDLE (a PARKED write READY, since the
+ * write side is never IDLE, see below) and SCHEDULED goes READY (a latched edge is kept for the day the
+ * deadline moves). While a side is expired the channel does not request, run or park operations on it (Go's
+ * {@code netpollcheckerr} fails them before the syscall); edges still latch READY. A connect in progress is
+ * not failed by a write deadline ({@link #markExpired}): CONNECT_TIMEOUT_MILLIS bounds it.
+ *
  * <p>The sides differ in one way. A read trusts IDLE (after a drain, only an edge brings data), so a read
  * request on IDLE parks without a syscall; Go pays an EAGAIN read per request instead, which we avoid by
  * treating a short read as a drain (unless the peer closed: then the FIN may sit behind the data without a
@@ -78,12 +87,18 @@ final class PollDesc {
     private int writeState;
     /** EPOLLRDHUP or EPOLLHUP was reported: no data will follow what is queued. Sticky until {@link #reset()}. */
     private boolean peerClosed;
+    /** The read / write deadline passed (Go: rd / wd = -1). Sticky until the deadline is set again. */
+    private boolean readExpired;
+    private boolean writeExpired;
 
     PollDesc() {
         reset();
     }
 
-    /** A new registration: the ADD reports current readiness, so nothing older is worth keeping. */
+    /**
+     * A new registration: the ADD reports current readiness, so nothing older is worth keeping. The expired
+     * flags stay: deadlines belong to the channel, not to the loop it is registered with.
+     */
     void reset() {
         readState = IDLE;
         writeState = READY;
@@ -201,6 +216,49 @@ final class PollDesc {
         return state(side) == SCHEDULED;
     }
 
+    /**
+     * The deadline of {@code side} passed (Go: {@code netpolldeadlineimpl}). Returns {@code true} if an operation
+     * was waiting (PARKED or SCHEDULED): the caller fails it. The side stays expired until {@link #clearExpired}.
+     */
+    boolean expire(int side) {
+        markExpired(side);
+        int state = state(side);
+        if (state == PARKED) {
+            set(side, side == READ ? IDLE : READY);
+            return true;
+        }
+        if (state == SCHEDULED) {
+            set(side, READY);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * The deadline of {@code side} passed while its waiter is not an operation the deadline applies to (a
+     * connect in progress, which has CONNECT_TIMEOUT_MILLIS): the state stays, the next operation fails.
+     */
+    void markExpired(int side) {
+        if (side == READ) {
+            readExpired = true;
+        } else {
+            writeExpired = true;
+        }
+    }
+
+    /** A new deadline was set on {@code side}: operations may run again. */
+    void clearExpired(int side) {
+        if (side == READ) {
+            readExpired = false;
+        } else {
+            writeExpired = false;
+        }
+    }
+
+    boolean isExpired(int side) {
+        return side == READ ? readExpired : writeExpired;
+    }
+
     boolean isParked(int side) {
         return state(side) == PARKED;
     }
@@ -242,7 +300,8 @@ final class PollDesc {
 
     @Override
     public String toString() {
-        return "PollDesc{read=" + stateName(readState) + ", write=" + stateName(writeState)
+        return "PollDesc{read=" + stateName(readState) + (readExpired ? " expired" : "")
+                + ", write=" + stateName(writeState) + (writeExpired ? " expired" : "")
                 + (peerClosed ? ", peerClosed" : "") + '}';
     }
 }

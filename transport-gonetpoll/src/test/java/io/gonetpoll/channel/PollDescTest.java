@@ -201,4 +201,42 @@ class PollDescTest {
         pd.drained(READ);
         assertEquals(PARKED, pd.state(READ));
     }
+
+    /** Go's netpolldeadlineimpl: the waiter of a side fails, a latched edge survives, the flag sticks. */
+    @org.junit.jupiter.api.Test
+    void expiryFailsTheWaiterAndSticksUntilCleared() {
+        PollDesc pd = new PollDesc();
+        assertFalse(pd.expire(READ), "nothing waits on a fresh read side");
+        assertTrue(pd.isExpired(READ));
+        pd.clearExpired(READ);
+        assertFalse(pd.isExpired(READ));
+
+        pd.request(READ);
+        assertTrue(pd.expire(READ), "a parked read fails");
+        assertEquals(IDLE, pd.state(READ), "no readiness is known after a parked read");
+
+        pd.park(WRITE);
+        assertTrue(pd.expire(WRITE), "a parked flush fails");
+        assertEquals(READY, pd.state(WRITE), "the write side is never IDLE");
+
+        pd.clearExpired(READ);
+        pd.ready(READ, false);
+        pd.request(READ);
+        assertTrue(pd.expire(READ), "a queued read fails");
+        assertEquals(READY, pd.state(READ), "the latched edge is kept for the next read");
+        assertFalse(pd.runScheduled(READ), "the queued entry is no longer wanted");
+
+        pd.reset();
+        assertTrue(pd.isExpired(READ) && pd.isExpired(WRITE), "deadlines belong to the channel, not the loop");
+    }
+
+    /** A connect waits on the write side; a write deadline marks the side but leaves the connect parked. */
+    @org.junit.jupiter.api.Test
+    void markExpiredLeavesTheStateAlone() {
+        PollDesc pd = new PollDesc();
+        pd.park(WRITE);
+        pd.markExpired(WRITE);
+        assertTrue(pd.isExpired(WRITE));
+        assertEquals(PARKED, pd.state(WRITE));
+    }
 }

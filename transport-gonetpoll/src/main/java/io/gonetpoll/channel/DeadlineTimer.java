@@ -1,0 +1,227 @@
+package io.gonetpoll.channel;
+
+import io.netty.util.Timeout;
+import io.netty.util.Timer;
+
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The read and write deadlines of one channel (Go: {@code rd}, {@code wd}, {@code rseq}, {@code wseq} and the
+ * {@code rt}/{@code wt} timers of a {@code pollDesc}; {@code poll_runtime_pollSetDeadline} and
+ * {@code netpolldeadlineimpl}). NOT thread safe: every method runs on the channel's event loop; the channel
+ * marshals calls from other threads there. Timers live on the loop group's shared
+ * {@link io.netty.util.HashedWheelTimer} ({@link SharedDeadlineWheel}); a fired timer only posts
+ * {@link #fired} to the channel's loop of that moment, where the sequence numbers decide.
+ *
+ * <p>Rules, as Go's:
+ * <ul>
+ *   <li>A deadline is an absolute {@link System#nanoTime()}; {@code 0} means none. Times are compared by
+ *   difference, so the clock may be negative or wrap.</li>
+ *   <li>Setting a deadline bumps the side's sequence number: a timer armed for an older value that fires
+ *   anyway is ignored (a stale timer never expires anything). Except when the new deadline is not earlier
+ *   than the armed timer: then the timer stays, and when it fires it finds the deadline moved and re-arms
+ *   for the remainder (Go calls {@code modtimer} instead). A connection that moves its deadline on every read
+ *   (READ_TIMEOUT_MILLIS, or Go's {@code SetReadDeadline(now+d)} before each {@code Read}) once a millisecond
+ *   with a one-second timeout costs about one wheel operation per second, not one per read, and the wheel
+ *   holds one timeout for it, not one per move.</li>
+ *   <li>A deadline that has already passed expires at once (on the loop, never inside the setter, so a
+ *   setter called from a handler does not re-enter the pipeline).</li>
+ *   <li>When both sides get the same deadline ({@link #setBoth}) one timer serves both (Go:
+ *   {@code netpollDeadline}).</li>
+ * </ul>
+ *
+ * <p>Caveats: precision is the wheel's tick (see {@link GoNetpollIoHandlerConfig}); expiry is delivered by a
+ * task on the loop, so a loop busy with other work delivers it late, as Go's timers are late on a busy P.
+ */
+final class DeadlineTimer {
+    /** What a deadline expiry does to the channel. Called on the channel's loop. */
+    interface Expiry {
+        void expired(int sides);
+    }
+
+    private final Executor channelLoop;
+    private final Expiry expiry;
+    /** The group's wheel and the counters of the loop the channel is registered with; null before that. */
+    private SharedDeadlineWheel wheelHolder;
+    private Timer wheel;
+    private LoopCounters counters;
+
+    /** Absolute deadlines on the nanoTime clock; 0 = none (Go: rd, wd). */
+    private long readDeadline;
+    private long writeDeadline;
+    /** Bumped on every change that makes armed timers stale (Go: rseq, wseq). */
+    private int readSeq;
+    private int writeSeq;
+    /** Armed timers; the same object when one timer serves both sides. */
+    private Timeout readTimer;
+    private Timeout writeTimer;
+    /** When the armed timers fire: a deadline moved past that needs no new timer (see the class comment). */
+    private long readTimerAt;
+    private long writeTimerAt;
+
+    /**
+     * @param channelLoop runs a task on the channel's event loop of the moment (a channel may move between
+     *                    loops; a timer armed on one loop must not run its expiry on another thread)
+     */
+    DeadlineTimer(Executor channelLoop, Expiry expiry) {
+        this.channelLoop = channelLoop;
+        this.expiry = expiry;
+    }
+
+    /** The channel joined a loop: deadlines set before now are armed (again). */
+    void attach(SharedDeadlineWheel wheelHolder, LoopCounters counters) {
+        if (this.wheelHolder != null) {
+            // Timers of the previous registration count there; from now on they are stale.
+            readSeq++;
+            writeSeq++;
+            cancel(PollDesc.READ | PollDesc.WRITE);
+        }
+        if (this.wheelHolder != wheelHolder) {
+            this.wheelHolder = wheelHolder;
+            wheel = null;
+        }
+        this.counters = counters;
+        if (readDeadline != 0 && readDeadline == writeDeadline) {
+            arm(PollDesc.READ | PollDesc.WRITE, readDeadline);
+        } else {
+            if (readDeadline != 0) {
+                arm(PollDesc.READ, readDeadline);
+            }
+            if (writeDeadline != 0) {
+                arm(PollDesc.WRITE, writeDeadline);
+            }
+        }
+    }
+
+    long deadline(int side) {
+        return side == PollDesc.READ ? readDeadline : writeDeadline;
+    }
+
+    /** Sets the deadline of {@code sides} (READ, WRITE or both: then one timer serves both); 0 clears. */
+    void set(int sides, long deadline) {
+        if (sides == PollDesc.READ && movesLaterThanTimer(readTimer, readTimerAt, deadline)) {
+            readDeadline = deadline;
+            return;
+        }
+        if (sides == PollDesc.WRITE && movesLaterThanTimer(writeTimer, writeTimerAt, deadline)) {
+            writeDeadline = deadline;
+            return;
+        }
+        if ((sides & PollDesc.READ) != 0) {
+            readSeq++;
+            readDeadline = deadline;
+        }
+        if ((sides & PollDesc.WRITE) != 0) {
+            writeSeq++;
+            writeDeadline = deadline;
+        }
+        // A shared timer serves both sides: if only one side changes, the other needs a timer of its own.
+        boolean wasShared = readTimer != null && readTimer == writeTimer;
+        cancel(sides);
+        if (wasShared && sides != (PollDesc.READ | PollDesc.WRITE)) {
+            int other = sides ^ (PollDesc.READ | PollDesc.WRITE);
+            cancel(other);
+            if (deadline(other) != 0) {
+                arm(other, deadline(other));
+            }
+        }
+        if (deadline != 0 && wheelHolder != null) {
+            arm(sides, deadline);
+        }
+    }
+
+    /** The side has a timer of its own that fires no later than {@code deadline}: it can serve it. */
+    private boolean movesLaterThanTimer(Timeout timer, long timerAt, long deadline) {
+        return timer != null && readTimer != writeTimer && deadline != 0 && deadline - timerAt >= 0;
+    }
+
+    /** The channel closed: no timer of it may fire any more. */
+    void cancelAll() {
+        readSeq++;
+        writeSeq++;
+        cancel(PollDesc.READ | PollDesc.WRITE);
+        readDeadline = 0;
+        writeDeadline = 0;
+    }
+
+    private void cancel(int sides) {
+        if ((sides & PollDesc.READ) != 0 && readTimer != null) {
+            cancelTimer(readTimer);
+            if (writeTimer == readTimer) {
+                writeTimer = null;
+            }
+            readTimer = null;
+        }
+        if ((sides & PollDesc.WRITE) != 0 && writeTimer != null) {
+            cancelTimer(writeTimer);
+            writeTimer = null;
+        }
+    }
+
+    private void cancelTimer(Timeout timer) {
+        if (timer.cancel()) {
+            counters.increment(LoopCounters.DEADLINE_TIMER_CANCELS);
+        }
+    }
+
+    /** Arms one timer for {@code sides} at {@code deadline}; a deadline already past fires at once. */
+    private void arm(int sides, long deadline) {
+        int rseq = readSeq;
+        int wseq = writeSeq;
+        long delay = deadline - System.nanoTime();
+        if (delay <= 0) {
+            // Never inline: the setter may be running inside a handler.
+            channelLoop.execute(() -> fired(sides, rseq, wseq));
+            return;
+        }
+        if (wheel == null) {
+            wheel = wheelHolder.timer();
+        }
+        counters.increment(LoopCounters.DEADLINE_TIMER_ARMS);
+        Timeout timer = wheel.newTimeout(t -> channelLoop.execute(() -> fired(sides, rseq, wseq)),
+                delay, TimeUnit.NANOSECONDS);
+        if ((sides & PollDesc.READ) != 0) {
+            readTimer = timer;
+            readTimerAt = deadline;
+        }
+        if ((sides & PollDesc.WRITE) != 0) {
+            writeTimer = timer;
+            writeTimerAt = deadline;
+        }
+    }
+
+    /**
+     * A timer fired (or a deadline was set in the past), on the loop (Go: {@code netpolldeadlineimpl}). Sides
+     * whose sequence moved on are stale and ignored; a deadline moved later lazily is re-armed for
+     * the remainder; the rest expire.
+     */
+    private void fired(int sides, int rseq, int wseq) {
+        int expired = 0;
+        long now = System.nanoTime();
+        if ((sides & PollDesc.READ) != 0 && rseq == readSeq) {
+            readTimer = null;
+            expired |= rearmOrExpire(PollDesc.READ, readDeadline, now);
+        }
+        if ((sides & PollDesc.WRITE) != 0 && wseq == writeSeq) {
+            // Also drops a shared timer that fired: the read side, if it re-armed, now has a timer of its own.
+            writeTimer = null;
+            expired |= rearmOrExpire(PollDesc.WRITE, writeDeadline, now);
+        }
+        if (expired != 0) {
+            counters.increment(LoopCounters.DEADLINE_EXPIRIES);
+            expiry.expired(expired);
+        }
+    }
+
+    private int rearmOrExpire(int side, long deadline, long now) {
+        if (deadline == 0) {
+            return 0;
+        }
+        if (deadline - now > 0) {
+            arm(side, deadline);
+            return 0;
+        }
+        return side;
+    }
+}
