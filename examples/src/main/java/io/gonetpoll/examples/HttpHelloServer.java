@@ -1,5 +1,6 @@
 package io.gonetpoll.examples;
 
+import io.gonetpoll.channel.GoNetpollChannelOption;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -18,28 +19,46 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.CharsetUtil;
+import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.ReferenceCountUtil;
 
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code http}: HTTP/1.1 hello world with netty-codec-http, written the way fast Netty servers are: the body is
  * a shared read-only buffer, responses are written as requests are decoded and flushed once per read batch, so
  * pipelined requests that arrive together leave in one write.
+ *
+ * <p>{@code --read-timeout-millis N} closes a connection that sends nothing for N ms: a guard against clients
+ * that trickle a request byte by byte (slowloris) slower than that, and against idle keep-alive connections.
+ * On GoNetpoll it is the transport's {@link GoNetpollChannelOption#READ_TIMEOUT_MILLIS} (a read deadline moved
+ * by every read, no handler); on the other transports Netty's {@link ReadTimeoutHandler}, for comparison.
+ * Either way the exception it raises reaches {@link HelloHandler#exceptionCaught}, which closes. It bounds the
+ * silence between bytes, not the time a whole request may take (Go's {@code ReadHeaderTimeout}).
  */
 final class HttpHelloServer {
-    static final Set<String> OPTIONS = Set.of("transport", "host", "port", "threads");
+    static final Set<String> OPTIONS = Set.of("transport", "host", "port", "threads", "read-timeout-millis");
 
     private HttpHelloServer() {
     }
 
     static void run(Options options) throws InterruptedException {
+        int readTimeoutMillis = options.getInt("read-timeout-millis", 0, 0, Integer.MAX_VALUE);
+        boolean inTransport = options.transport() == Transport.GONETPOLL;
         Servers.serve(options, 8080, new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
+                if (readTimeoutMillis > 0 && !inTransport) {
+                    ch.pipeline().addLast(new ReadTimeoutHandler(readTimeoutMillis, TimeUnit.MILLISECONDS));
+                }
                 ch.pipeline().addLast(new HttpServerCodec(), new HelloHandler());
             }
-        }, bootstrap -> { });
+        }, bootstrap -> {
+            if (readTimeoutMillis > 0 && inTransport) {
+                bootstrap.childOption(GoNetpollChannelOption.READ_TIMEOUT_MILLIS, readTimeoutMillis);
+            }
+        });
     }
 
     /** Answers every request with {@code 200 Hello, World!}; keeps the connection unless the client closes it. */

@@ -21,6 +21,8 @@ public final class Main {
             "  --host H       (default 127.0.0.1)",
             "  --port P       (0 picks a free port)",
             "  --threads N    event loop threads of the workers / the client (default 1)",
+            "http:",
+            "  --read-timeout-millis MS  close connections silent for MS (slowloris guard; default 0 = off)",
             "echo-client:",
             "  --connections N (default 1)  --mode pingpong|stream (default pingpong)",
             "  --message-size BYTES (default 64)  --duration-seconds S (default 10)  --messages M (per connection)",
