@@ -1,0 +1,39 @@
+package io.gonetpoll.benchmarks;
+
+import java.util.Arrays;
+
+/**
+ * {@code java -jar gonetpoll-benchmarks.jar <subcommand> [--option value ...]}: the programs the scripts in
+ * {@code benchmarks/scripts} start. Each prints {@code key=value} lines the scripts parse.
+ */
+public final class Main {
+    private static final String USAGE = String.join("\n",
+            "usage: java -jar gonetpoll-benchmarks.jar <subcommand> [--option value ...]",
+            "  idle-server --variant V --timeout-millis MS --connections N [--port P]",
+            "      echo server whose connections each have a read timeout; V is one of "
+                    + Arrays.toString(IdleTimeoutVariant.names()),
+            "  idle-load --port P --connections N --server-pid PID [--warmup-seconds 15] [--seconds 30]",
+            "      N connections, each sending 16 bytes once a second; measures the server's CPU from /proc");
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            System.err.println(USAGE);
+            System.exit(2);
+        }
+        Args options = new Args(args, 1);
+        switch (args[0]) {
+            case "idle-server":
+                IdleTimeoutServer.run(options);
+                break;
+            case "idle-load":
+                IdleTimeoutLoad.run(options);
+                break;
+            default:
+                System.err.println("unknown subcommand " + args[0] + '\n' + USAGE);
+                System.exit(2);
+        }
+    }
+}
