@@ -62,8 +62,11 @@ abstract class AbstractGoNetpollChannel extends AbstractChannel implements UnixC
     /** EOF or a read error was seen (or the channel closed): no read is attempted any more. Loop thread. */
     boolean inputClosedSeenErrorOnRead;
 
-    /** Read and write deadlines; expiries run {@link #deadlinesExpired} on the channel's loop. Loop thread. */
-    final DeadlineTimer deadlines = new DeadlineTimer(task -> eventLoop().execute(task), this::deadlinesExpired);
+    /**
+     * Read and write deadlines, created when first used (most channels never have one); expiries run
+     * {@link #deadlinesExpired} on the channel's loop. Loop thread, or the registering thread before that.
+     */
+    private DeadlineTimer deadlines;
     /** The deadline of the side was set by the user, not by a *_TIMEOUT_MILLIS option. Loop thread. */
     boolean readDeadlineExplicit;
     boolean writeDeadlineExplicit;
@@ -135,7 +138,9 @@ abstract class AbstractGoNetpollChannel extends AbstractChannel implements UnixC
             registration = (IoRegistration) f.getNow();
             loop = registration.attachment();
             pollDesc.reset();
-            deadlines.attach(loop.deadlineWheel(), loop.counters());
+            if (deadlines != null) {
+                deadlines.attach(loop.deadlineWheel(), loop.counters());
+            }
             if (isActive()) {
                 try {
                     arm();
@@ -180,7 +185,7 @@ abstract class AbstractGoNetpollChannel extends AbstractChannel implements UnixC
         int timeoutMillis = readTimeoutMillis();
         if (timeoutMillis > 0 && !readDeadlineExplicit) {
             clearReadExpiry();
-            deadlines.set(PollDesc.READ, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
+            deadlines().set(PollDesc.READ, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
         }
         if (pollDesc.isExpired(PollDesc.READ)) {
             readWantedWhileExpired = true;
@@ -205,6 +210,34 @@ abstract class AbstractGoNetpollChannel extends AbstractChannel implements UnixC
     /** What {@link ReadDeadlineExceededException} says: a read, or an accept for a listener. */
     String readDeadlineMessage() {
         return "read deadline exceeded";
+    }
+
+    private DeadlineTimer deadlines() {
+        DeadlineTimer timer = deadlines;
+        if (timer == null) {
+            timer = new DeadlineTimer() {
+                @Override
+                void runOnChannelLoop(Runnable task) {
+                    eventLoop().execute(task);
+                }
+
+                @Override
+                void expired(int sides) {
+                    deadlinesExpired(sides);
+                }
+            };
+            deadlines = timer;
+            if (isRegisteredWithLoop()) {
+                timer.attach(loop.deadlineWheel(), loop.counters());
+            }
+        }
+        return timer;
+    }
+
+    private void cancelDeadlines() {
+        if (deadlines != null) {
+            deadlines.cancelAll();
+        }
     }
 
     /** A deadline passed (on the loop). */
@@ -286,7 +319,7 @@ abstract class AbstractGoNetpollChannel extends AbstractChannel implements UnixC
     final void armWriteTimeout(int timeoutMillis) {
         if (!writeDeadlineExplicit) {
             writeTimeoutArmed = true;
-            deadlines.set(PollDesc.WRITE, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
+            deadlines().set(PollDesc.WRITE, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
         }
     }
 
@@ -294,7 +327,7 @@ abstract class AbstractGoNetpollChannel extends AbstractChannel implements UnixC
     final void clearWriteTimeout() {
         if (writeTimeoutArmed) {
             writeTimeoutArmed = false;
-            deadlines.set(PollDesc.WRITE, 0);
+            deadlines().set(PollDesc.WRITE, 0);
         }
     }
 
@@ -336,7 +369,9 @@ abstract class AbstractGoNetpollChannel extends AbstractChannel implements UnixC
             writeDeadlineExplicit = deadline != 0;
             clearWriteExpiry();
         }
-        deadlines.set(sides, deadline);
+        if (deadlines != null || deadline != 0) {
+            deadlines().set(sides, deadline);
+        }
         if (readWantedWhileExpired && (sides & PollDesc.READ) != 0) {
             readWantedWhileExpired = false;
             if (isActive() && isRegisteredWithLoop()) {
@@ -423,11 +458,11 @@ abstract class AbstractGoNetpollChannel extends AbstractChannel implements UnixC
             if (isRegistered()) {
                 EventLoop loop = eventLoop();
                 if (loop.inEventLoop()) {
-                    deadlines.cancelAll();
+                    cancelDeadlines();
                     doDeregister();
                 } else {
                     loop.execute(() -> {
-                        deadlines.cancelAll();
+                        cancelDeadlines();
                         doDeregister();
                     });
                 }

@@ -3,7 +3,6 @@ package io.gonetpoll.channel;
 import io.netty.util.Timeout;
 import io.netty.util.Timer;
 
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,14 +33,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Caveats: precision is the wheel's tick (see {@link GoNetpollIoHandlerConfig}); expiry is delivered by a
  * task on the loop, so a loop busy with other work delivers it late, as Go's timers are late on a busy P.
  */
-final class DeadlineTimer {
-    /** What a deadline expiry does to the channel. Called on the channel's loop. */
-    interface Expiry {
-        void expired(int sides);
-    }
-
-    private final Executor channelLoop;
-    private final Expiry expiry;
+abstract class DeadlineTimer {
     /** The group's wheel and the counters of the loop the channel is registered with; null before that. */
     private SharedDeadlineWheel wheelHolder;
     private Timer wheel;
@@ -61,13 +53,13 @@ final class DeadlineTimer {
     private long writeTimerAt;
 
     /**
-     * @param channelLoop runs a task on the channel's event loop of the moment (a channel may move between
-     *                    loops; a timer armed on one loop must not run its expiry on another thread)
+     * Runs {@code task} on the channel's event loop of the moment: a channel may move between loops, and a
+     * timer armed on one must not run its expiry on another thread.
      */
-    DeadlineTimer(Executor channelLoop, Expiry expiry) {
-        this.channelLoop = channelLoop;
-        this.expiry = expiry;
-    }
+    abstract void runOnChannelLoop(Runnable task);
+
+    /** What a deadline expiry does to the channel; called on its loop with the sides that expired. */
+    abstract void expired(int sides);
 
     /** The channel joined a loop: deadlines set before now are armed (again). */
     void attach(SharedDeadlineWheel wheelHolder, LoopCounters counters) {
@@ -172,14 +164,14 @@ final class DeadlineTimer {
         long delay = deadline - System.nanoTime();
         if (delay <= 0) {
             // Never inline: the setter may be running inside a handler.
-            channelLoop.execute(() -> fired(sides, rseq, wseq));
+            runOnChannelLoop(() -> fired(sides, rseq, wseq));
             return;
         }
         if (wheel == null) {
             wheel = wheelHolder.timer();
         }
         counters.increment(LoopCounters.DEADLINE_TIMER_ARMS);
-        Timeout timer = wheel.newTimeout(t -> channelLoop.execute(() -> fired(sides, rseq, wseq)),
+        Timeout timer = wheel.newTimeout(t -> runOnChannelLoop(() -> fired(sides, rseq, wseq)),
                 delay, TimeUnit.NANOSECONDS);
         if ((sides & PollDesc.READ) != 0) {
             readTimer = timer;
@@ -210,7 +202,7 @@ final class DeadlineTimer {
         }
         if (expired != 0) {
             counters.increment(LoopCounters.DEADLINE_EXPIRIES);
-            expiry.expired(expired);
+            expired(expired);
         }
     }
 

@@ -38,7 +38,7 @@ class DeadlineTimerTest {
         wheel = new SharedDeadlineWheel(MS);
         wheel.acquire();
         counters = new LoopCounters();
-        timer = new DeadlineTimer(loop, expiries::add);
+        timer = newTimer();
         onLoop(() -> {
             timer.attach(wheel, counters);
             return null;
@@ -187,7 +187,7 @@ class DeadlineTimerTest {
     /** Deadlines set before registration are armed by attach; a re-attach (another loop) re-arms them. */
     @Test
     void deadlinesSetBeforeAttachAreArmedByIt() throws Exception {
-        DeadlineTimer detached = new DeadlineTimer(loop, expiries::add);
+        DeadlineTimer detached = newTimer();
         detached.set(PollDesc.READ, System.nanoTime() + 20 * MS);
         Thread.sleep(50);
         assertEquals(List.of(), expiries, "no wheel yet: nothing can fire");
@@ -199,6 +199,22 @@ class DeadlineTimerTest {
         awaitExpiries(1);
         Thread.sleep(50);
         assertEquals(List.of(PollDesc.READ), expiries, "the timer of the first attach is stale");
+    }
+
+    /** A timer whose expiries run on {@link #loop} and are recorded in {@link #expiries}. */
+    private DeadlineTimer newTimer() {
+        return new DeadlineTimer() {
+            @Override
+            void runOnChannelLoop(Runnable task) {
+                loop.execute(task);
+            }
+
+            @Override
+            void expired(int sides) {
+                assertTrue(loop.inEventLoop(), "expiry off the loop");
+                expiries.add(sides);
+            }
+        };
     }
 
     private <T> T onLoop(Callable<T> task) throws Exception {
