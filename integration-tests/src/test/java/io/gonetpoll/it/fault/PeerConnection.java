@@ -98,10 +98,12 @@ final class PeerConnection implements AutoCloseable {
     }
 
     /**
-     * channelInactive was called exactly once. A task on the loop runs first, so a second call that was already
-     * queued behind the first has had its chance to show up.
+     * channelInactive was called exactly once. Netty fires it in a task after the close future completes, so
+     * wait for the first call; then a task on the loop runs, so a second call that was already queued behind the
+     * first has had its chance to show up.
      */
     void assertInactiveOnce() throws Exception {
+        recorder.awaitInactive(5);
         channel.eventLoop().submit(() -> { }).get(5, TimeUnit.SECONDS);
         assertEquals(1, recorder.inactiveCalls.get(), "channelInactive calls");
     }
