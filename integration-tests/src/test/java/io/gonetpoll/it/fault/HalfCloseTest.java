@@ -55,7 +55,7 @@ class HalfCloseTest {
                 connection.peer.getOutputStream().write(PING);
                 connection.peer.shutdownOutput();
 
-                awaitEvents(recorder, 2);
+                PeerClosesDuringLargeWriteTest.awaitUserEvents(recorder, 2);
                 assertEquals("ping", recorder.receivedText(), "data sent before the FIN");
                 assertEquals(List.of(ChannelInputShutdownEvent.INSTANCE, ChannelInputShutdownReadComplete.INSTANCE),
                         settledEvents(connection), "user events after the peer's FIN");
@@ -130,13 +130,6 @@ class HalfCloseTest {
                 assertEquals(List.of(), recorder.exceptions, "exceptionCaught");
             }
             assertBalanced(loops, fds);
-        }
-    }
-
-    private static void awaitEvents(EventRecorder recorder, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (recorder.userEvents.size() < count && System.nanoTime() < deadline) {
-            Thread.sleep(10);
         }
     }
 

@@ -73,6 +73,22 @@ final class LargeWrite {
         return firstFailure;
     }
 
+    /** Every write succeeds within {@code seconds}. */
+    void assertAllSucceeded(int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        for (int i = 0; i < futures.size(); i++) {
+            ChannelFuture future = futures.get(i);
+            long left = Math.max(1, deadline - System.nanoTime());
+            assertTrue(future.await(left, TimeUnit.NANOSECONDS), "write " + i + " of " + CHUNKS + " hangs");
+            assertTrue(future.isSuccess(), "write " + i + " failed: " + future.cause());
+        }
+    }
+
+    /** Whether the last write is still pending: the flush has not got through. */
+    boolean isPending() {
+        return !futures.get(futures.size() - 1).isDone();
+    }
+
     /** Drops the test's own reference; the buffer must then be freed, i.e. the channel released every slice. */
     void assertAllMessagesReleased() {
         assertTrue(chunk.release(), "the channel holds " + chunk.refCnt() + " reference(s) to written messages");

@@ -38,13 +38,20 @@ final class PeerConnection implements AutoCloseable {
         this.server = server;
     }
 
-    /** Opens a connection; our channel gets {@code ALLOW_HALF_CLOSURE = allowHalfClosure}. */
+    /** Opens a connection; our channel gets {@code ALLOW_HALF_CLOSURE = allowHalfClosure}, auto-read on. */
     static PeerConnection open(TransportGroup loops, Side side, boolean allowHalfClosure) throws Exception {
+        return open(loops, side, allowHalfClosure, true);
+    }
+
+    /** Opens a connection with our channel's ALLOW_HALF_CLOSURE and AUTO_READ as given. */
+    static PeerConnection open(TransportGroup loops, Side side, boolean allowHalfClosure, boolean autoRead)
+            throws Exception {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         EventRecorder recorder = new EventRecorder();
         if (side == Side.CLIENT) {
             try (ServerSocket listener = new ServerSocket(0, 1, loopback)) {
                 Bootstrap bootstrap = loops.client().option(ChannelOption.ALLOW_HALF_CLOSURE, allowHalfClosure)
+                        .option(ChannelOption.AUTO_READ, autoRead)
                         .handler(recorder);
                 Channel channel = bootstrap.connect(listener.getLocalSocketAddress()).sync().channel();
                 Socket peer = listener.accept();
@@ -54,6 +61,7 @@ final class PeerConnection implements AutoCloseable {
         }
         CompletableFuture<Channel> accepted = new CompletableFuture<>();
         ServerBootstrap bootstrap = loops.server().childOption(ChannelOption.ALLOW_HALF_CLOSURE, allowHalfClosure)
+                .childOption(ChannelOption.AUTO_READ, autoRead)
                 .childHandler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
