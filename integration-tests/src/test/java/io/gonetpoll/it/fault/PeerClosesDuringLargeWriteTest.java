@@ -137,7 +137,8 @@ class PeerClosesDuringLargeWriteTest {
 
     /** Open fds back to {@code fds}; on GoNetpoll, one DEL for every ADD. */
     static void assertBalanced(TransportGroup loops, long fds) throws InterruptedException {
-        assertEquals(fds, OpenFiles.awaitValue(OpenFiles::count, fds, 5), "open fds");
+        long now = OpenFiles.awaitValue(OpenFiles::count, fds, 5);
+        assertEquals(fds, now, () -> "open fds; since the test began:" + FdSnapshot.diff(loops.fdsAtStart, FdSnapshot.take()));
         GoNetpollLoopCounters counters = loops.counters();
         if (counters != null) {
             long adds = counters.epollCtlAdds();

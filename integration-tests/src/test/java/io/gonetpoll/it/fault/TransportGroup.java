@@ -8,12 +8,15 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** One event loop of a {@link FaultTransport}, with bootstraps for it; closing shuts the loop down. */
 final class TransportGroup implements AutoCloseable {
     final FaultTransport transport;
     final EventLoopGroup group;
+    /** The process's fds once the loop runs, to explain a failed fd check ({@link FdSnapshot#diff}). */
+    final Map<Integer, String> fdsAtStart;
     /** {@code null} on epoll. */
     private final GoNetpollIoHandlerFactory goNetpollFactory;
 
@@ -21,6 +24,9 @@ final class TransportGroup implements AutoCloseable {
         this.transport = transport;
         this.group = new MultiThreadIoEventLoopGroup(1, factory);
         this.goNetpollFactory = FaultTransport.goNetpoll(factory);
+        // A task on the loop first: its thread has started and opened what it opens.
+        group.submit(() -> { }).syncUninterruptibly();
+        this.fdsAtStart = FdSnapshot.take();
     }
 
     Bootstrap client() {
