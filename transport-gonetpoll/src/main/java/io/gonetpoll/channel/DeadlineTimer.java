@@ -2,7 +2,9 @@ package io.gonetpoll.channel;
 
 import io.netty.util.Timeout;
 import io.netty.util.Timer;
+import io.netty.util.TimerTask;
 
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -11,14 +13,18 @@ import java.util.concurrent.TimeUnit;
  * {@code netpolldeadlineimpl}). NOT thread safe: every method runs on the channel's event loop; the channel
  * marshals calls from other threads there. Timers live on the loop group's shared
  * {@link io.netty.util.HashedWheelTimer} ({@link SharedDeadlineWheel}); a fired timer only posts
- * {@link #fired} to the channel's loop of that moment, where the sequence numbers decide.
+ * {@link #timerFired} to the channel's loop of that moment, which decides. The timer task is this object, so
+ * a deadline costs the wheel's timeout and nothing else.
  *
  * <p>Rules, as Go's:
  * <ul>
  *   <li>A deadline is an absolute {@link System#nanoTime()}; {@code 0} means none. Times are compared by
  *   difference, so the clock may be negative or wrap.</li>
- *   <li>Setting a deadline bumps the side's sequence number: a timer armed for an older value that fires
- *   anyway is ignored (a stale timer never expires anything). Except when the new deadline is not earlier
+ *   <li>Setting a deadline makes the side's armed timer stale: it is cancelled, and if it fires anyway (the
+ *   cancel raced with the wheel) it is ignored, because only the side's current {@link Timeout} counts. Go
+ *   needs {@code rseq}/{@code wseq} for this because it reuses its timers; a wheel timeout is never reused, so
+ *   its identity serves. A deadline already past has no timer: its expiry is posted with the side's sequence
+ *   number, which every setting bumps. Either way a stale expiry never expires anything. Except when the new deadline is not earlier
  *   than the armed timer: then the timer stays, and when it fires it finds the deadline moved and re-arms
  *   for the remainder (Go calls {@code modtimer} instead). A connection that moves its deadline on every read
  *   (READ_TIMEOUT_MILLIS, or Go's {@code SetReadDeadline(now+d)} before each {@code Read}) once a millisecond
@@ -26,14 +32,14 @@ import java.util.concurrent.TimeUnit;
  *   holds one timeout for it, not one per move.</li>
  *   <li>A deadline that has already passed expires at once (on the loop, never inside the setter, so a
  *   setter called from a handler does not re-enter the pipeline).</li>
- *   <li>When both sides get the same deadline ({@link #setBoth}) one timer serves both (Go:
+ *   <li>When both sides get the same deadline ({@link #set} with both) one timer serves both (Go:
  *   {@code netpollDeadline}).</li>
  * </ul>
  *
  * <p>Caveats: precision is the wheel's tick (see {@link GoNetpollIoHandlerConfig}); expiry is delivered by a
  * task on the loop, so a loop busy with other work delivers it late, as Go's timers are late on a busy P.
  */
-abstract class DeadlineTimer {
+abstract class DeadlineTimer implements TimerTask {
     /** The group's wheel and the counters of the loop the channel is registered with; null before that. */
     private SharedDeadlineWheel wheelHolder;
     private Timer wheel;
@@ -42,7 +48,7 @@ abstract class DeadlineTimer {
     /** Absolute deadlines on the nanoTime clock; 0 = none (Go: rd, wd). */
     private long readDeadline;
     private long writeDeadline;
-    /** Bumped on every change that makes armed timers stale (Go: rseq, wseq). */
+    /** Bumped on every change: an expiry posted for a past deadline under an older number is stale (Go: rseq, wseq). */
     private int readSeq;
     private int writeSeq;
     /** Armed timers; the same object when one timer serves both sides. */
@@ -159,20 +165,19 @@ abstract class DeadlineTimer {
 
     /** Arms one timer for {@code sides} at {@code deadline}; a deadline already past fires at once. */
     private void arm(int sides, long deadline) {
-        int rseq = readSeq;
-        int wseq = writeSeq;
         long delay = deadline - System.nanoTime();
         if (delay <= 0) {
+            int rseq = readSeq;
+            int wseq = writeSeq;
             // Never inline: the setter may be running inside a handler.
-            runOnChannelLoop(() -> fired(sides, rseq, wseq));
+            runOnChannelLoop(() -> passed(sides, rseq, wseq));
             return;
         }
         if (wheel == null) {
             wheel = wheelHolder.timer();
         }
         counters.increment(LoopCounters.DEADLINE_TIMER_ARMS);
-        Timeout timer = wheel.newTimeout(t -> runOnChannelLoop(() -> fired(sides, rseq, wseq)),
-                delay, TimeUnit.NANOSECONDS);
+        Timeout timer = wheel.newTimeout(this, delay, TimeUnit.NANOSECONDS);
         if ((sides & PollDesc.READ) != 0) {
             readTimer = timer;
             readTimerAt = deadline;
@@ -183,21 +188,49 @@ abstract class DeadlineTimer {
         }
     }
 
-    /**
-     * A timer fired (or a deadline was set in the past), on the loop (Go: {@code netpolldeadlineimpl}). Sides
-     * whose sequence moved on are stale and ignored; a deadline moved later lazily is re-armed for
-     * the remainder; the rest expire.
-     */
-    private void fired(int sides, int rseq, int wseq) {
+    /** On the wheel's thread: hand over to the channel's loop. */
+    @Override
+    public final void run(Timeout timeout) {
+        try {
+            runOnChannelLoop(() -> timerFired(timeout));
+        } catch (RejectedExecutionException loopShutDown) {
+            // The loop is gone, so is the channel (a loop closes its channels when it shuts down).
+        }
+    }
+
+    /** A timer fired (Go: {@code netpolldeadlineimpl}); it counts for the sides whose current timer it is. */
+    private void timerFired(Timeout timer) {
+        int sides = 0;
+        if (timer == readTimer) {
+            readTimer = null;
+            sides |= PollDesc.READ;
+        }
+        if (timer == writeTimer) {
+            writeTimer = null;
+            sides |= PollDesc.WRITE;
+        }
+        expireOrRearm(sides);
+    }
+
+    /** The expiry posted for a deadline set in the past; sides set again since then are stale. */
+    private void passed(int sides, int rseq, int wseq) {
+        if (rseq != readSeq) {
+            sides &= ~PollDesc.READ;
+        }
+        if (wseq != writeSeq) {
+            sides &= ~PollDesc.WRITE;
+        }
+        expireOrRearm(sides);
+    }
+
+    /** A deadline moved later lazily is re-armed for the remainder; the rest expire. */
+    private void expireOrRearm(int sides) {
         int expired = 0;
         long now = System.nanoTime();
-        if ((sides & PollDesc.READ) != 0 && rseq == readSeq) {
-            readTimer = null;
+        if ((sides & PollDesc.READ) != 0) {
             expired |= rearmOrExpire(PollDesc.READ, readDeadline, now);
         }
-        if ((sides & PollDesc.WRITE) != 0 && wseq == writeSeq) {
-            // Also drops a shared timer that fired: the read side, if it re-armed, now has a timer of its own.
-            writeTimer = null;
+        if ((sides & PollDesc.WRITE) != 0) {
             expired |= rearmOrExpire(PollDesc.WRITE, writeDeadline, now);
         }
         if (expired != 0) {

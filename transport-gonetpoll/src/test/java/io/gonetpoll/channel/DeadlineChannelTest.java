@@ -416,6 +416,50 @@ class DeadlineChannelTest {
         }
     }
 
+    // ---- one wheel per group ----
+
+    /**
+     * One timer thread for a whole loop group, created by the first deadline (none for a group that never sets
+     * one), and gone when the group shuts down.
+     */
+    @Test
+    void oneWheelThreadPerLoopGroup() throws Exception {
+        EventLoopGroup twoLoops = new MultiThreadIoEventLoopGroup(2, GoNetpollIoHandler.newFactory());
+        long before = wheelThreads();
+        List<Socket> peers = new ArrayList<>();
+        try {
+            List<GoNetpollSocketChannel> clients = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                clients.add((GoNetpollSocketChannel) new Bootstrap().group(twoLoops)
+                        .channel(GoNetpollSocketChannel.class).handler(new ChannelInboundHandlerAdapter())
+                        .connect(peerListener.getLocalSocketAddress()).sync().channel());
+                peers.add(peerListener.accept());
+            }
+            assertEquals(before, wheelThreads(), "a timer thread before any deadline");
+            for (GoNetpollSocketChannel client : clients) {
+                client.setReadDeadline(Duration.ofSeconds(60));
+                awaitOnLoop(client);
+            }
+            assertTrue(clients.stream().map(Channel::eventLoop).distinct().count() > 1, "all on one loop");
+            assertEquals(before + 1, wheelThreads(), "one timer thread for the group");
+        } finally {
+            twoLoops.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
+            for (Socket peer : peers) {
+                peer.close();
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (wheelThreads() > before && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(before, wheelThreads(), "the timer thread outlived its group");
+    }
+
+    private static long wheelThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith("gonetpoll-deadlines")).count();
+    }
+
     // ---- helpers ----
 
     private GoNetpollSocketChannel connect() throws Exception {
