@@ -25,7 +25,7 @@ results=$(mktemp)
 for run in $(seq 1 "$RUNS"); do
   for v in $VARIANTS; do
     log=$(mktemp)
-    taskset -c 0 java -Xms"$HEAP" -Xmx"$HEAP" -jar "$JAR" idle-server --variant "$v" \
+    taskset -c 0 java -Xms"$HEAP" -Xmx"$HEAP" -XX:+UseSerialGC -jar "$JAR" idle-server --variant "$v" \
         --timeout-millis "$TIMEOUT_MILLIS" --connections "$CONNS" > "$log" 2>&1 &
     pid=$!
     for _ in $(seq 1 100); do grep -q '^listening' "$log" && break; sleep 0.1; done
