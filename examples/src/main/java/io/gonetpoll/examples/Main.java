@@ -33,7 +33,18 @@ public final class Main {
     private Main() {
     }
 
+    /**
+     * The JDK's log formatter reads the time-zone database ({@code lib/tzdb.dat}) the first time it stamps a
+     * record. If that first time is a warning about {@code accept} failing with EMFILE, the file cannot be
+     * opened, the formatter throws an Error, and the event loop that logged dies with it. So it is read now.
+     */
+    private static void preloadWhatLoggingOpens() {
+        java.time.ZonedDateTime.now().getZone().getRules();
+        java.util.logging.Logger.getLogger("").getHandlers();
+    }
+
     public static void main(String[] args) throws Exception {
+        preloadWhatLoggingOpens();
         if (args.length == 0 || Arrays.asList("--help", "-h", "help").contains(args[0])) {
             System.out.println(USAGE);
             return;

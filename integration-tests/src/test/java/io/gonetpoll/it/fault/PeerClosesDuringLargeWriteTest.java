@@ -142,8 +142,9 @@ class PeerClosesDuringLargeWriteTest {
         GoNetpollLoopCounters counters = loops.counters();
         if (counters != null) {
             long adds = counters.epollCtlAdds();
-            assertEquals(adds, OpenFiles.awaitValue(counters::epollCtlDels, adds, 5),
-                    "epoll_ctl DEL for every ADD: " + counters);
+            // counters() is a snapshot: poll fresh ones.
+            assertEquals(adds, OpenFiles.awaitValue(() -> loops.counters().epollCtlDels(), adds, 5),
+                    () -> "epoll_ctl DEL for every ADD: " + loops.counters());
         }
     }
 }
