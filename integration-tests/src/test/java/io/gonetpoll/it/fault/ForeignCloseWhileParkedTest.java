@@ -10,10 +10,12 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -32,7 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Fault: {@code close()} is called from a thread that is not the channel's loop while both sides of the channel
  * are parked — a flush waits for an EPOLLOUT edge that never comes (the peer reads nothing), and the autoRead
- * read waits for data that never comes (the peer writes nothing).
+ * read waits for data that never comes (the peer writes nothing). With SO_LINGER off, 0 (reset) and 1 s (the
+ * blocking close runs on another executor).
  *
  * <p>What must hold: the close future succeeds; every write that had not completed fails with a
  * {@link ClosedChannelException}; channelInactive and channelUnregistered fire exactly once each; the socket's
@@ -43,9 +46,14 @@ class ForeignCloseWhileParkedTest {
     /** The peer's receive buffer plus our send buffer hold a few MiB on loopback; 64 MiB is far beyond. */
     private static final int MAX_CHUNKS = 256;
 
-    @RepeatedTest(3)
+    /**
+     * SO_LINGER -1 (off): the usual close on the loop. 0: close with RST. 1: the close blocks up to a second
+     * (the peer reads nothing) and runs on another executor after the loop deleted the fd from epoll.
+     */
+    @ParameterizedTest(name = "SO_LINGER={0}")
+    @ValueSource(ints = {-1, 0, 1})
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
-    void closeFromForeignThreadFailsParkedWritesAndClosesOnce() throws Exception {
+    void closeFromForeignThreadFailsParkedWritesAndClosesOnce(int soLinger) throws Exception {
         GoNetpollIoHandlerFactory factory = GoNetpollIoHandler.newFactory();
         ByteBuf chunk = Unpooled.directBuffer(CHUNK).writeZero(CHUNK);
         try (ShutdownOnClose loops = new ShutdownOnClose(new MultiThreadIoEventLoopGroup(1, factory));
@@ -54,6 +62,7 @@ class ForeignCloseWhileParkedTest {
             long fdsBefore = OpenFiles.count();
             LifecycleCounter lifecycle = new LifecycleCounter();
             Channel channel = new Bootstrap().group(group).channel(GoNetpollSocketChannel.class).handler(lifecycle)
+                    .option(ChannelOption.SO_LINGER, soLinger)
                     .connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), peer.getLocalPort()))
                     .sync().channel();
             try (Socket silent = peer.accept()) {
