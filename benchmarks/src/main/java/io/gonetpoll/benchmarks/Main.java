@@ -1,10 +1,13 @@
 package io.gonetpoll.benchmarks;
 
+import io.gonetpoll.benchmarks.suite.Suite;
+
 import java.util.Arrays;
 
 /**
  * {@code java -jar gonetpoll-benchmarks.jar <subcommand> [--option value ...]}: the programs the scripts in
- * {@code benchmarks/scripts} start. Each prints {@code key=value} lines the scripts parse.
+ * {@code benchmarks/scripts} start (each prints {@code key=value} lines the scripts parse), and the {@code suite}
+ * that {@code benchmarks/run.sh} runs.
  */
 public final class Main {
     private static final String USAGE = String.join("\n",
@@ -13,7 +16,9 @@ public final class Main {
             "      echo server whose connections each have a read timeout; V is one of "
                     + Arrays.toString(IdleTimeoutVariant.names()),
             "  idle-load --port P --connections N --server-pid PID [--warmup-seconds 15] [--seconds 30]",
-            "      N connections, each sending 16 bytes once a second; measures the server's CPU from /proc");
+            "      N connections, each sending 16 bytes once a second; measures the server's CPU from /proc",
+            "  suite [--quick] [--runs N] [--only a,b,...] [--no-strace] [--out DIR] [--command TEXT]",
+            "      every benchmark scenario on every transport; writes REPORT.md and charts (benchmarks/run.sh)");
 
     private Main() {
     }
@@ -22,6 +27,11 @@ public final class Main {
         if (args.length == 0) {
             System.err.println(USAGE);
             System.exit(2);
+        }
+        if (args[0].equals("suite")) {
+            // Flags without values (--quick): the suite parses its own arguments.
+            Suite.run(Arrays.copyOfRange(args, 1, args.length));
+            return;
         }
         Args options = new Args(args, 1);
         switch (args[0]) {

@@ -30,27 +30,35 @@ import java.util.concurrent.atomic.LongAdder;
  * </ul>
  * The payload repeats a pattern with a period of 251 bytes (a prime, so no power-of-two framing lines up with
  * it); a byte out of place fails the run. Bounded by {@code --duration-seconds} or {@code --messages}.
+ *
+ * <p>{@code --warmup-seconds W} runs the load W seconds before counting starts (rates, RTTs and bytes count only
+ * after it), so a fresh client JVM is not measured while its JIT is still compiling; the client prints
+ * {@code echo-client measuring} when counting starts, so a caller can start its own measurements then.
  */
 final class EchoClient {
     static final Set<String> OPTIONS = Set.of("transport", "host", "port", "threads", "connections", "mode",
-            "message-size", "duration-seconds", "messages", "read-delay-millis");
+            "message-size", "duration-seconds", "messages", "read-delay-millis", "warmup-seconds");
     private static final int PERIOD = 251;
 
     private final int messageSize;
     private final long messagesPerConnection;
     private final long deadlineNanos;
     private final int readDelayMillis;
+    /** Round trips and bytes are counted only from this System.nanoTime() on (the end of the warm-up). */
+    private final long measureFromNanos;
     /** PERIOD + messageSize bytes of pattern: a message starting at stream offset p is a slice at p % PERIOD. */
     private final ByteBuf pattern;
     private final LongAdder roundTrips = new LongAdder();
     private final LongAdder bytesEchoed = new LongAdder();
     private final LatencyHistogram rtt = new LatencyHistogram();
 
-    private EchoClient(int messageSize, long messagesPerConnection, long deadlineNanos, int readDelayMillis) {
+    private EchoClient(int messageSize, long messagesPerConnection, long deadlineNanos, int readDelayMillis,
+                       long measureFromNanos) {
         this.messageSize = messageSize;
         this.messagesPerConnection = messagesPerConnection;
         this.deadlineNanos = deadlineNanos;
         this.readDelayMillis = readDelayMillis;
+        this.measureFromNanos = measureFromNanos;
         ByteBuf buf = Unpooled.directBuffer(PERIOD + messageSize);
         for (int i = 0; i < PERIOD + messageSize; i++) {
             buf.writeByte(expected(i));
@@ -73,11 +81,19 @@ final class EchoClient {
         int durationSeconds = options.getInt("duration-seconds", 10, 1, 3600);
         long messages = options.has("messages") ? options.getInt("messages", 0, 1, Integer.MAX_VALUE) : Long.MAX_VALUE;
         int readDelayMillis = options.getInt("read-delay-millis", 0, 0, 10_000);
+        int warmupSeconds = options.getInt("warmup-seconds", 0, 0, 3600);
+        long measureFrom = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds);
         long deadline = options.has("messages") ? Long.MAX_VALUE
-                : System.nanoTime() + TimeUnit.SECONDS.toNanos(durationSeconds);
-        EchoClient client = new EchoClient(messageSize, messages, deadline, readDelayMillis);
+                : measureFrom + TimeUnit.SECONDS.toNanos(durationSeconds);
+        EchoClient client = new EchoClient(messageSize, messages, deadline, readDelayMillis, measureFrom);
 
         EventLoopGroup group = transport.newGroup(options.threads(), "client");
+        if (warmupSeconds > 0) {
+            group.schedule(() -> {
+                System.out.println("echo-client measuring");
+                System.out.flush();
+            }, measureFrom - System.nanoTime(), TimeUnit.NANOSECONDS);
+        }
         long start = System.nanoTime();
         boolean ok;
         try {
@@ -118,7 +134,7 @@ final class EchoClient {
         } finally {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
+        double seconds = (System.nanoTime() - Math.max(start, measureFrom)) / 1e9;
         client.report(mode, transport, connections, seconds, ok);
         return ok ? 0 : 1;
     }
@@ -194,8 +210,10 @@ final class EchoClient {
             if (received < messageSize) {
                 return;
             }
-            rtt.record(System.nanoTime() - sentAtNanos);
-            roundTrips.increment();
+            if (sentAtNanos >= measureFromNanos) {
+                rtt.record(System.nanoTime() - sentAtNanos);
+                roundTrips.increment();
+            }
             streamOffset += messageSize;
             if (sent < messagesPerConnection && System.nanoTime() < deadlineNanos) {
                 send(ctx);
@@ -266,7 +284,9 @@ final class EchoClient {
                     return;
                 }
                 receivedBytes += buf.readableBytes();
-                bytesEchoed.add(buf.readableBytes());
+                if (System.nanoTime() >= measureFromNanos) {
+                    bytesEchoed.add(buf.readableBytes());
+                }
             } finally {
                 buf.release();
             }

@@ -1,0 +1,42 @@
+package io.gonetpoll.benchmarks.suite;
+
+import java.util.List;
+
+/** Scenarios a-f of issue 5, grouped by the server they run against (g has its own runner). */
+final class Scenarios {
+    /** d: 64 KiB writes from the client, which pauses 1 ms after every read, so the server's writes back up. */
+    private static final int STREAM_CHUNK_BYTES = 64 * 1024;
+    private static final int STREAM_READ_DELAY_MILLIS = 1;
+
+    private Scenarios() {
+    }
+
+    static List<ServerPlan> plans(SuiteSettings s) {
+        // Traced runs are fixed-count and short; a quick run traces fewer operations.
+        long scale = s.quick ? 1 : 4;
+        return List.of(
+                new ServerPlan("http", List.of(
+                        new Scenario("a-c64", "a. HTTP hello, wrk, 64 connections", "req/s", "req",
+                                new WrkLoad(s, 64, 1, false), 10_000 * scale),
+                        new Scenario("a-c256", "a. HTTP hello, wrk, 256 connections", "req/s", "req",
+                                new WrkLoad(s, 256, 1, false), 0),
+                        new Scenario("a-pipe16", "a. HTTP hello, wrk, pipelined x16, 64 connections", "req/s",
+                                "req", new WrkLoad(s, 64, 16, false), 50_000 * scale),
+                        // Last on this server: it leaves sockets in TIME_WAIT behind.
+                        new Scenario("f-churn", "f. Connection churn (connect, 1 request, close), wrk, 64 "
+                                + "connections", "conn/s", "conn", new WrkLoad(s, 64, 1, true), 0))),
+                new ServerPlan("echo-server", List.of(
+                        new Scenario("b-pingpong1", "b. Echo ping-pong, 1 connection, 64 B", "round trips/s",
+                                "rt", EchoClientLoad.pingPong(s, 1, 64), 0),
+                        new Scenario("c-echo64", "c. Echo, 64 connections, 64 B", "round trips/s", "rt",
+                                EchoClientLoad.pingPong(s, 64, 64), 0),
+                        new Scenario("d-slowreader", "d. Streaming to a slow reader (64 KiB writes, reader "
+                                + "pauses 1 ms per read)", "MB/s", "MB",
+                                EchoClientLoad.slowReader(s, STREAM_CHUNK_BYTES, STREAM_READ_DELAY_MILLIS),
+                                16 * scale))),
+                new ServerPlan("proxy", List.of(
+                        new Scenario("e-proxy", "e. Proxy (autoRead off, one read() per message), echo "
+                                + "ping-pong through it, 64 connections, 64 B", "msgs/s", "msg",
+                                EchoClientLoad.pingPong(s, 64, 64), 10_000 * scale))));
+    }
+}

@@ -1,0 +1,120 @@
+package io.gonetpoll.benchmarks.suite;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * How long and how often to measure, where the jars are, where the report goes. The full suite follows the
+ * issue (3 interleaved runs, 15 s warm-up per server start, 10,000 idle connections); {@code --quick} is a
+ * smoke run that must end in under 5 minutes and whose numbers are not for comparison.
+ */
+final class SuiteSettings {
+    /** The server under test runs alone on this core ... */
+    static final int SERVER_CORE = 0;
+    /** ... and every load generator (and the proxy's backend, and strace) on this one. */
+    static final int LOAD_CORE = 1;
+    static final List<String> TRANSPORTS = List.of("gonetpoll", "epoll", "io_uring", "nio");
+    /** Every server under test gets the same fixed heap, so heap sizing is not part of the comparison. */
+    static final List<String> SERVER_JVM_OPTIONS = List.of("-Xms1g", "-Xmx1g");
+
+    final boolean quick;
+    final int runs;
+    final int warmupSeconds;
+    final int measureSeconds;
+    final int straceWarmupSeconds;
+    /** A fresh echo-client JVM runs this long before it counts, so its own JIT warm-up is not measured. */
+    final int clientWarmupSeconds;
+    final int idleConnections;
+    final int idleWarmupSeconds;
+    final int idleMeasureSeconds;
+    final boolean strace;
+    /** Scenario letters to run (a..g); all when empty. */
+    final Set<String> only;
+    /** The command line to print in the report, as the user typed it (run.sh passes it in). */
+    final String command;
+    final Path root;
+    final Path examplesJar;
+    final Path benchmarksJar;
+    final Path outDir;
+    /** Lua scripts and strace output; deleted at the end. */
+    final Path scratch;
+    private final String javaBinary;
+
+    private SuiteSettings(boolean quick, List<String> args) throws IOException {
+        this.quick = quick;
+        runs = intOption(args, "--runs", quick ? 1 : 3);
+        warmupSeconds = intOption(args, "--warmup-seconds", quick ? 2 : 15);
+        measureSeconds = intOption(args, "--measure-seconds", quick ? 2 : 10);
+        straceWarmupSeconds = quick ? 1 : 5;
+        clientWarmupSeconds = quick ? 1 : 2;
+        idleConnections = intOption(args, "--idle-connections", quick ? 1_000 : 10_000);
+        idleWarmupSeconds = quick ? 1 : 15;
+        idleMeasureSeconds = quick ? 3 : 20;
+        strace = !args.contains("--no-strace");
+        String onlyValue = option(args, "--only", "");
+        only = onlyValue.isEmpty() ? Set.of() : new LinkedHashSet<>(Arrays.asList(onlyValue.split(",")));
+        command = option(args, "--command", "java -jar benchmarks/target/gonetpoll-benchmarks.jar suite "
+                + String.join(" ", args));
+        root = Path.of(option(args, "--root", ".")).toAbsolutePath().normalize();
+        examplesJar = root.resolve("examples/target/gonetpoll-examples.jar");
+        benchmarksJar = root.resolve("benchmarks/target/gonetpoll-benchmarks.jar");
+        outDir = root.resolve(option(args, "--out", "docs/benchmarks"));
+        scratch = Files.createTempDirectory("gonetpoll-suite");
+        javaBinary = ProcessHandle.current().info().command().orElse("java");
+        for (Path jar : List.of(examplesJar, benchmarksJar)) {
+            if (!Files.isRegularFile(jar)) {
+                throw new IllegalArgumentException(jar + " is missing: build with mvn -B -q -DskipTests install");
+            }
+        }
+    }
+
+    static SuiteSettings parse(String[] args) throws IOException {
+        List<String> list = Arrays.asList(args);
+        return new SuiteSettings(list.contains("--quick"), list);
+    }
+
+    /** The java that runs the suite, with {@code options}: servers and clients run on the same JDK. */
+    List<String> java(String... options) {
+        List<String> command = new ArrayList<>();
+        command.add(javaBinary);
+        command.addAll(Arrays.asList(options));
+        return command;
+    }
+
+    boolean includes(String letter) {
+        return only.isEmpty() || only.contains(letter);
+    }
+
+    private static String option(List<String> args, String name, String fallback) {
+        int i = args.indexOf(name);
+        if (i < 0) {
+            return fallback;
+        }
+        if (i + 1 >= args.size()) {
+            throw new IllegalArgumentException(name + " needs a value");
+        }
+        return args.get(i + 1);
+    }
+
+    private static int intOption(List<String> args, String name, int fallback) {
+        String value = option(args, name, null);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(value);
+            if (n < 1) {
+                throw new IllegalArgumentException(name + " must be at least 1: " + value);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + ": not a number: " + value);
+        }
+    }
+}
