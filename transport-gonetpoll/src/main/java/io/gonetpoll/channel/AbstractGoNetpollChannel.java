@@ -68,8 +68,8 @@ abstract class AbstractGoNetpollChannel extends AbstractChannel implements UnixC
      */
     private DeadlineTimer deadlines;
     /** The deadline of the side was set by the user, not by a *_TIMEOUT_MILLIS option. Loop thread. */
-    boolean readDeadlineExplicit;
-    boolean writeDeadlineExplicit;
+    private boolean readDeadlineExplicit;
+    private boolean writeDeadlineExplicit;
     /** A read was wanted while the read side was expired (Go: a Read call failed); it runs once a deadline is set. */
     private boolean readWantedWhileExpired;
     /** The current read / write expiry was reported to the pipeline. */
