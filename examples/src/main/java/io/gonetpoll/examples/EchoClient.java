@@ -27,9 +27,12 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>{@code --mode stream}: each connection writes as fast as the socket takes it (stopping while unwritable)
  *   and counts what comes back; {@code --read-delay-millis} makes it read slowly, so the server's writes back
  *   up and it must apply backpressure. Reports MB/s echoed.</li>
+ *   <li>{@code --receive-buffer BYTES} sets the client's {@code SO_RCVBUF}: a small receive window makes the
+ *   server's writes back up every few KiB even when the client reads as fast as it can.</li>
  * </ul>
  * The payload repeats a pattern with a period of 251 bytes (a prime, so no power-of-two framing lines up with
- * it); a byte out of place fails the run. Bounded by {@code --duration-seconds} or {@code --messages}.
+ * it); a byte out of place fails the run. Bounded by {@code --duration-seconds} or {@code --messages} (per
+ * connection; in stream mode, chunks sent after the warm-up).
  *
  * <p>{@code --warmup-seconds W} runs the load W seconds before counting starts (rates, RTTs and bytes count only
  * after it), so a fresh client JVM is not measured while its JIT is still compiling; the client prints
@@ -37,7 +40,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class EchoClient {
     static final Set<String> OPTIONS = Set.of("transport", "host", "port", "threads", "connections", "mode",
-            "message-size", "duration-seconds", "messages", "read-delay-millis", "warmup-seconds");
+            "message-size", "duration-seconds", "messages", "read-delay-millis", "receive-buffer", "warmup-seconds");
     private static final int PERIOD = 251;
 
     private final int messageSize;
@@ -82,6 +85,7 @@ final class EchoClient {
         long messages = options.has("messages") ? options.getInt("messages", 0, 1, Integer.MAX_VALUE) : Long.MAX_VALUE;
         int readDelayMillis = options.getInt("read-delay-millis", 0, 0, 10_000);
         int warmupSeconds = options.getInt("warmup-seconds", 0, 0, 3600);
+        int receiveBuffer = options.getInt("receive-buffer", 0, 0, 64 << 20);
         long measureFrom = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds);
         long deadline = options.has("messages") ? Long.MAX_VALUE
                 : measureFrom + TimeUnit.SECONDS.toNanos(durationSeconds);
@@ -103,8 +107,13 @@ final class EchoClient {
                 done.add(promise);
                 ChannelHandler handler = mode.equals("pingpong")
                         ? client.new PingPong(promise) : client.new Stream(promise);
-                new Bootstrap().group(group).channel(transport.socketChannel)
-                        .option(ChannelOption.TCP_NODELAY, true)
+                Bootstrap bootstrap = new Bootstrap().group(group).channel(transport.socketChannel)
+                        .option(ChannelOption.TCP_NODELAY, true);
+                if (receiveBuffer > 0) {
+                    // Before connect, so the window scale offered in the SYN fits the small buffer.
+                    bootstrap.option(ChannelOption.SO_RCVBUF, receiveBuffer);
+                }
+                bootstrap
                         .handler(new ChannelInitializer<Channel>() {
                             @Override
                             protected void initChannel(Channel ch) {
@@ -260,7 +269,10 @@ final class EchoClient {
                 }
                 ctx.write(message(sentBytes), ctx.voidPromise());
                 sentBytes += messageSize;
-                chunks++;
+                // --messages counts after the warm-up: "--warmup-seconds 2 --messages N" is 2 s, then N chunks.
+                if (System.nanoTime() >= measureFromNanos) {
+                    chunks++;
+                }
             }
             ctx.flush();
             finishIfDone(ctx);

@@ -27,6 +27,7 @@ public final class Main {
             "  --connections N (default 1)  --mode pingpong|stream (default pingpong)",
             "  --message-size BYTES (default 64)  --duration-seconds S (default 10)  --messages M (per connection)",
             "  --read-delay-millis MS  stream mode: pause reading MS after every read (default 0)",
+            "  --receive-buffer BYTES  SO_RCVBUF of the client's sockets (default: the kernel's)",
             "  --warmup-seconds W  run W seconds before counting starts (default 0)",
             "proxy:",
             "  --remote-host H (default 127.0.0.1)  --remote-port P (required)");

@@ -20,23 +20,30 @@ final class EchoClientLoad implements Load {
     private final boolean stream;
     private final int connections;
     private final int messageSize;
-    private final int readDelayMillis;
+    /** Stream mode: the client's SO_RCVBUF (0: the kernel's) and how many MB one measured run streams. */
+    private final int receiveBuffer;
+    private final long streamMegabytes;
 
     private EchoClientLoad(SuiteSettings settings, boolean stream, int connections, int messageSize,
-                           int readDelayMillis) {
+                           int receiveBuffer, long streamMegabytes) {
         this.settings = settings;
         this.stream = stream;
         this.connections = connections;
         this.messageSize = messageSize;
-        this.readDelayMillis = readDelayMillis;
+        this.receiveBuffer = receiveBuffer;
+        this.streamMegabytes = streamMegabytes;
     }
 
     static EchoClientLoad pingPong(SuiteSettings settings, int connections, int messageSize) {
-        return new EchoClientLoad(settings, false, connections, messageSize, 0);
+        return new EchoClientLoad(settings, false, connections, messageSize, 0, 0);
     }
 
-    static EchoClientLoad slowReader(SuiteSettings settings, int chunkSize, int readDelayMillis) {
-        return new EchoClientLoad(settings, true, 1, chunkSize, readDelayMillis);
+    /**
+     * One connection streams {@code megabytes} MiB in {@code chunkSize} writes through the echo server and
+     * reads the echo with an SO_RCVBUF of {@code receiveBuffer} bytes, as fast as it can.
+     */
+    static EchoClientLoad slowReader(SuiteSettings settings, int chunkSize, int receiveBuffer, long megabytes) {
+        return new EchoClientLoad(settings, true, 1, chunkSize, receiveBuffer, megabytes);
     }
 
     @Override
@@ -44,10 +51,19 @@ final class EchoClientLoad implements Load {
         return !stream && connections == 1 ? new String[] {"RTT p50 µs", "RTT p99 µs"} : new String[0];
     }
 
+    /** A stream runs a fixed amount (the 1 GiB), not {@code seconds}: the reader sets the pace. */
     @Override
     public LoadResult runFor(ServerUnderTest server, int seconds) throws IOException, InterruptedException {
+        if (stream) {
+            return run(server, List.of("--messages", Long.toString(chunks(streamMegabytes << 20))),
+                    settings.clientWarmupSeconds, 120);
+        }
         return run(server, List.of("--duration-seconds", Integer.toString(seconds)), settings.clientWarmupSeconds,
                 seconds);
+    }
+
+    private long chunks(long bytes) {
+        return Math.max(1, bytes / messageSize);
     }
 
     /**
@@ -56,7 +72,7 @@ final class EchoClientLoad implements Load {
      */
     @Override
     public LoadResult runCounted(ServerUnderTest server, long operations) throws IOException, InterruptedException {
-        long perConnection = stream ? operations * 1_000_000 / messageSize : operations / connections;
+        long perConnection = stream ? chunks(operations * 1_000_000) : operations / connections;
         return run(server, List.of("--messages", Long.toString(Math.max(1, perConnection))), 0, 120);
     }
 
@@ -71,8 +87,8 @@ final class EchoClientLoad implements Load {
         command.addAll(List.of("-jar", settings.examplesJar.toString(), "echo-client", "--transport", "epoll",
                 "--port", Integer.toString(server.port), "--mode", stream ? "stream" : "pingpong",
                 "--connections", Integer.toString(connections), "--message-size", Integer.toString(messageSize)));
-        if (stream) {
-            command.addAll(List.of("--read-delay-millis", Integer.toString(readDelayMillis)));
+        if (stream && receiveBuffer > 0) {
+            command.addAll(List.of("--receive-buffer", Integer.toString(receiveBuffer)));
         }
         command.addAll(bound);
         if (warmupSeconds > 0) {

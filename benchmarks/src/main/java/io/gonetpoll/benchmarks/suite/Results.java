@@ -10,6 +10,8 @@ import java.util.stream.Collectors;
 final class Results {
     final List<Sample> samples = new ArrayList<>();
     final List<SyscallSample> syscalls = new ArrayList<>();
+    /** epoll_ctl counts from runs with only epoll_ctl traced (see {@link EpollCtlTraceRunner}). */
+    final List<SyscallSample> epollCtl = new ArrayList<>();
     final List<IdleSample> idle = new ArrayList<>();
     /** Runs that failed, with the reason; the report lists them instead of hiding them. */
     final List<String> failures = new ArrayList<>();

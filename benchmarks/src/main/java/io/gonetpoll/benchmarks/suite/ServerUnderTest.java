@@ -19,17 +19,35 @@ final class ServerUnderTest implements AutoCloseable {
     final int port;
     private final Child backend;
 
-    private ServerUnderTest(Child server, int port, Child backend) {
+    /** Started under a wrapper (strace): the process {@link #server} is not the server itself. */
+    private final boolean wrapped;
+
+    private ServerUnderTest(Child server, int port, Child backend, boolean wrapped) {
         this.server = server;
         this.port = port;
         this.backend = backend;
+        this.wrapped = wrapped;
     }
 
+    /** The server's pid: under a wrapper, the wrapper's child (strace forks the server and traces it). */
     long pid() {
-        return server.pid();
+        if (!wrapped) {
+            return server.pid();
+        }
+        return ProcessHandle.of(server.pid()).flatMap(h -> h.children().findFirst()).map(ProcessHandle::pid)
+                .orElseThrow(() -> new IllegalStateException("the wrapped server is gone: " + server.commandLine));
     }
 
     static ServerUnderTest start(SuiteSettings settings, String subcommand, String transport)
+            throws IOException, InterruptedException {
+        return start(settings, subcommand, transport, List.of());
+    }
+
+    /**
+     * {@code wrapper} runs the server (e.g. {@code strace ... --}); then {@link #pid()} is the wrapper's, and its
+     * CPU figures are not the server's.
+     */
+    static ServerUnderTest start(SuiteSettings settings, String subcommand, String transport, List<String> wrapper)
             throws IOException, InterruptedException {
         Child backend = null;
         List<String> extra = new ArrayList<>();
@@ -37,12 +55,13 @@ final class ServerUnderTest implements AutoCloseable {
             backend = Child.start(SuiteSettings.LOAD_CORE, example(settings, "echo-server", "epoll"));
             extra.addAll(List.of("--remote-port", backend.awaitLine(LISTENING, START_TIMEOUT)));
         }
-        List<String> command = example(settings, subcommand, transport);
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(example(settings, subcommand, transport));
         command.addAll(extra);
         Child server = Child.start(SuiteSettings.SERVER_CORE, command);
         try {
             int port = Integer.parseInt(server.awaitLine(LISTENING, START_TIMEOUT));
-            return new ServerUnderTest(server, port, backend);
+            return new ServerUnderTest(server, port, backend, !wrapper.isEmpty());
         } catch (IOException | RuntimeException e) {
             server.stop();
             if (backend != null) {
@@ -61,6 +80,11 @@ final class ServerUnderTest implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        if (wrapped) {
+            // strace ignores SIGTERM while its command runs (and would leave the server running if it died):
+            // stop the server, and the tracer exits with it.
+            ProcessHandle.of(server.pid()).ifPresent(h -> h.children().forEach(ProcessHandle::destroy));
+        }
         server.stop();
         if (backend != null) {
             backend.stop();

@@ -30,6 +30,7 @@ public final class Suite {
             new InterleavedRunner(settings, results).run(plans);
             if (settings.strace) {
                 new StraceRunner(settings, results).run(plans);
+                new EpollCtlTraceRunner(settings, results).run(plans);
             }
             if (settings.includes("g")) {
                 new IdleTimeoutRunner(settings, results).run();
