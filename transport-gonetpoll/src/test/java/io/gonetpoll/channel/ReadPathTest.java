@@ -11,9 +11,12 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.unix.IntegerUnixChannelOption;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -28,11 +31,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The read side's Go-style promises, measured on a real server with a plain blocking client: a request costs
- * one read syscall and no EAGAIN read (short reads count as drained), and with autoRead off an edge that
- * arrived while nobody read is not lost.
+ * one read syscall and no EAGAIN read (the kernel's TCP_INQ count, or else a short read, says drained), and
+ * with autoRead off an edge that arrived while nobody read is not lost.
  */
 class ReadPathTest {
     private GoNetpollIoHandlerFactory factory;
@@ -51,34 +55,107 @@ class ReadPathTest {
 
     /**
      * With a buffer larger than any request, every read is short, so no read may ever return EAGAIN: exactly one
-     * read per request plus the one that sees EOF.
+     * read per request plus the one that sees EOF. Also with TCP_INQ turned off on the accepted socket: then the
+     * short-read rule alone must tell that the socket is drained.
      */
-    @Test
-    void oneReadSyscallAndNoEagainReadPerRequest() throws Exception {
-        GoNetpollLoopCounters counters = pingPong(2000, new FixedRecvByteBufAllocator(2048));
+    @ParameterizedTest(name = "TCP_INQ {0}")
+    @ValueSource(booleans = {true, false})
+    void oneReadSyscallAndNoEagainReadPerRequest(boolean queuedBytesReported) throws Exception {
+        GoNetpollLoopCounters counters = pingPong(2000, new FixedRecvByteBufAllocator(2048), queuedBytesReported);
         assertEquals(0, counters.readsWouldBlock(), counters.toString());
         assertEquals(2000 + 1, counters.readSyscalls(), counters.toString());
     }
 
     /**
-     * Netty's default adaptive allocator shrinks its guess towards the request size; a read that exactly fills
-     * the buffer cannot tell "drained" from "more", so the next read may find EAGAIN — as on Netty's epoll,
-     * whose loop makes the same extra read. That must stay rare, not once per request as in Go.
+     * A read that fills its buffer to the last byte cannot tell "drained" from "more" by its length; the
+     * kernel's TCP_INQ count can, so even then no read finds EAGAIN. (Netty's level-triggered epoll makes one
+     * extra read after each such read under autoRead; without TCP_INQ, so would we.)
      */
     @Test
-    void eagainReadsAreRareWithTheAdaptiveAllocator() throws Exception {
-        int requests = 2000;
-        GoNetpollLoopCounters counters = pingPong(requests, null);
-        assertTrue(counters.readsWouldBlock() < requests / 10, counters.toString());
-        assertTrue(counters.readSyscalls() < requests + requests / 10, counters.toString());
+    void readsThatFillTheBufferExactlyNeedNoEagainRead() throws Exception {
+        assumeTrue(tcpInqSupported(), "the kernel has no TCP_INQ (Linux < 4.18)");
+        GoNetpollLoopCounters counters = pingPong(2000, new FixedRecvByteBufAllocator(64), true);
+        assertEquals(0, counters.readsWouldBlock(), counters.toString());
+        assertEquals(2000 + 1, counters.readSyscalls(), counters.toString());
     }
 
-    private GoNetpollLoopCounters pingPong(int requests, RecvByteBufAllocator allocator) throws Exception {
+    /**
+     * Netty's default adaptive allocator shrinks its guess towards the request size, so some reads fill the
+     * buffer exactly; with TCP_INQ none of them is followed by an EAGAIN read. Without it they must stay rare
+     * (about one read in nine for 64-byte requests), not once per request as in Go.
+     */
+    @ParameterizedTest(name = "TCP_INQ {0}")
+    @ValueSource(booleans = {true, false})
+    void eagainReadsWithTheAdaptiveAllocator(boolean queuedBytesReported) throws Exception {
+        assumeTrue(!queuedBytesReported || tcpInqSupported(), "the kernel has no TCP_INQ (Linux < 4.18)");
+        int requests = 2000;
+        GoNetpollLoopCounters counters = pingPong(requests, null, queuedBytesReported);
+        if (queuedBytesReported) {
+            assertEquals(0, counters.readsWouldBlock(), counters.toString());
+        } else {
+            assertTrue(counters.readsWouldBlock() > 0, "64-byte requests fill the adaptive allocator's 64-byte "
+                    + "guess now and then; without TCP_INQ such a read must be followed by one more: " + counters);
+            assertTrue(counters.readsWouldBlock() < requests / 5, counters.toString());
+        }
+        assertTrue(counters.readSyscalls() < requests + requests / 5, counters.toString());
+    }
+
+    /**
+     * The explicit-read relay pattern (autoRead off, one {@code read()} after each message is written back) with
+     * messages that fill the buffer exactly: every {@code read()} must find data or park, never pay an EAGAIN
+     * read. Before TCP_INQ this cost one wasted recv per such message.
+     */
+    @Test
+    void explicitReadsOfExactlyFullBuffersNeedNoEagainRead() throws Exception {
+        assumeTrue(tcpInqSupported(), "the kernel has no TCP_INQ (Linux < 4.18)");
+        int requests = 2000;
+        Channel server = new ServerBootstrap().group(group).channel(GoNetpollServerSocketChannel.class)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(64))
+                .childHandler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelActive(ChannelHandlerContext ctx) {
+                        ctx.read();
+                    }
+
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        ctx.writeAndFlush(msg).addListener(f -> ctx.read());
+                    }
+                }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+        exchange(server, requests);
+        GoNetpollLoopCounters counters = factory.counters();
+        assertEquals(0, counters.readsWouldBlock(), counters.toString());
+        assertEquals(requests + 1, counters.readSyscalls(), counters.toString());
+    }
+
+    /** Whether this kernel takes TCP_INQ (the transport turns it on for every socket it creates). */
+    private static boolean tcpInqSupported() {
+        GoNetpollSocket socket = GoNetpollSocket.newStream(null);
+        try {
+            return socket.getTcpOption(Native.TCP_INQ) == 1;
+        } catch (java.io.IOException e) {
+            return false;
+        } finally {
+            try {
+                socket.close();
+            } catch (java.io.IOException ignored) {
+                // nothing was connected
+            }
+        }
+    }
+
+    private GoNetpollLoopCounters pingPong(int requests, RecvByteBufAllocator allocator, boolean queuedBytesReported)
+            throws Exception {
         Channel server = bind(new ChannelInboundHandlerAdapter() {
             @Override
             public void handlerAdded(ChannelHandlerContext ctx) {
                 if (allocator != null) {
                     ctx.channel().config().setRecvByteBufAllocator(allocator);
+                }
+                if (!queuedBytesReported) {
+                    ctx.channel().config().setOption(
+                            new IntegerUnixChannelOption("TCP_INQ", Native.IPPROTO_TCP, Native.TCP_INQ), 0);
                 }
             }
 
@@ -87,6 +164,12 @@ class ReadPathTest {
                 ctx.writeAndFlush(msg);
             }
         }, false);
+        exchange(server, requests);
+        return factory.counters();
+    }
+
+    /** {@code requests} 64-byte round trips from a blocking client, then close and wait for the server's DEL. */
+    private void exchange(Channel server, int requests) throws Exception {
         byte[] request = new byte[64];
         byte[] response = new byte[64];
         try (Socket client = connect(server)) {
@@ -101,7 +184,6 @@ class ReadPathTest {
         }
         // Let the server see the FIN and close.
         awaitCounter(() -> factory.counters().epollCtlDels() >= 1);
-        return factory.counters();
     }
 
     @Test
