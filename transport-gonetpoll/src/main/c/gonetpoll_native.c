@@ -22,7 +22,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/sendfile.h>
-#include <sys/socket.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -41,12 +41,6 @@
 #endif
 #ifndef TCP_FASTOPEN_CONNECT
 #define TCP_FASTOPEN_CONNECT 30
-#endif
-#ifndef TCP_INQ
-#define TCP_INQ 36
-#endif
-#ifndef TCP_CM_INQ
-#define TCP_CM_INQ TCP_INQ
 #endif
 #ifndef IP_TRANSPARENT
 #define IP_TRANSPARENT 19
@@ -160,40 +154,12 @@ static jboolean gonetpoll_native_isEpollPwait2Supported(JNIEnv* env, jclass claz
 // sendfile(2) from a DefaultFileRegion (opened by the caller). On success the region's transferred count
 // is advanced here, as DefaultFileRegion has no setter for it. EINTR: retried. EAGAIN is returned as
 // -EAGAIN; Java maps it to "socket buffer full".
-// recv(2) of a TCP socket that also tells how many bytes are still queued after it: recvmsg(2) with room for the
-// TCP_CM_INQ control message, which the kernel (4.18+) adds when TCP_INQ is on for the socket (GoNetpollSocket
-// turns it on). Reads into [address + pos, address + limit). Returns -errno, or ((queued + 1) << 32) | bytes
-// read, so the high half is 0 when no count came with the data (TCP_INQ off, or an older kernel). 0 bytes is EOF.
-// EINTR is retried, as Netty's own recv does. IMPORTANT: the packing must match GoNetpollSocket.recvQueued.
-static jlong gonetpoll_native_recvQueued(JNIEnv* env, jclass clazz, jint fd, jlong address, jint pos,
-                                         jint limit) {
-    struct iovec iov = { .iov_base = (void*) (intptr_t) (address + pos), .iov_len = (size_t) (limit - pos) };
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } control;
-    struct msghdr msg;
-    memset(&msg, 0, sizeof(msg));
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control.buf;
-    msg.msg_controllen = sizeof(control.buf);
-    ssize_t n;
-    do {
-        n = recvmsg(fd, &msg, 0);
-    } while (n < 0 && errno == EINTR);
-    if (n < 0) {
-        return -errno;
-    }
-    jlong queuedPlusOne = 0;
-    for (struct cmsghdr* c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c)) {
-        if (c->cmsg_level == IPPROTO_TCP && c->cmsg_type == TCP_CM_INQ) {
-            int queued;
-            memcpy(&queued, CMSG_DATA(c), sizeof(queued));
-            queuedPlusOne = (jlong) queued + 1;
-        }
-    }
-    return (queuedPlusOne << 32) | (jlong) n;
+// Bytes in a socket's receive queue, not yet read: ioctl(FIONREAD), which for TCP is SIOCINQ. Returns the
+// count or -errno. The read loop asks only after a read that filled its buffer exactly, where the read's
+// length cannot tell whether the socket is empty (see GoNetpollSocketChannel.isDrained).
+static jint gonetpoll_native_receiveQueueBytes(JNIEnv* env, jclass clazz, jint fd) {
+    int queued;
+    return ioctl(fd, FIONREAD, &queued) < 0 ? -errno : queued;
 }
 
 static jlong gonetpoll_native_sendFile(JNIEnv* env, jclass clazz, jint socketFd, jobject fileRegion,
@@ -253,7 +219,6 @@ static jint gonetpoll_native_tcpQuickack(JNIEnv* env, jclass clazz) { return TCP
 static jint gonetpoll_native_tcpNotsentLowat(JNIEnv* env, jclass clazz) { return TCP_NOTSENT_LOWAT; }
 static jint gonetpoll_native_tcpFastopen(JNIEnv* env, jclass clazz) { return TCP_FASTOPEN; }
 static jint gonetpoll_native_tcpFastopenConnect(JNIEnv* env, jclass clazz) { return TCP_FASTOPEN_CONNECT; }
-static jint gonetpoll_native_tcpInq(JNIEnv* env, jclass clazz) { return TCP_INQ; }
 static jint gonetpoll_native_ipFreebind(JNIEnv* env, jclass clazz) { return IP_FREEBIND; }
 static jint gonetpoll_native_ipTransparent(JNIEnv* env, jclass clazz) { return IP_TRANSPARENT; }
 static jint gonetpoll_native_ipv6Transparent(JNIEnv* env, jclass clazz) { return IPV6_TRANSPARENT; }
@@ -272,7 +237,7 @@ static const JNINativeMethod methods[] = {
     { "epollPwait20", "(IJIJ)I", (void*) gonetpoll_native_epollPwait2 },
     { "isEpollPwait2Supported", "()Z", (void*) gonetpoll_native_isEpollPwait2Supported },
     { "sendFile0", "(ILio/netty/channel/DefaultFileRegion;JJJ)J", (void*) gonetpoll_native_sendFile },
-    { "recvQueued0", "(IJII)J", (void*) gonetpoll_native_recvQueued },
+    { "receiveQueueBytes0", "(I)I", (void*) gonetpoll_native_receiveQueueBytes },
     { "epollin", "()I", (void*) gonetpoll_native_epollin },
     { "epollout", "()I", (void*) gonetpoll_native_epollout },
     { "epollrdhup", "()I", (void*) gonetpoll_native_epollrdhup },
@@ -300,7 +265,6 @@ static const JNINativeMethod methods[] = {
     { "tcpNotsentLowat", "()I", (void*) gonetpoll_native_tcpNotsentLowat },
     { "tcpFastopen", "()I", (void*) gonetpoll_native_tcpFastopen },
     { "tcpFastopenConnect", "()I", (void*) gonetpoll_native_tcpFastopenConnect },
-    { "tcpInq", "()I", (void*) gonetpoll_native_tcpInq },
     { "ipFreebind", "()I", (void*) gonetpoll_native_ipFreebind },
     { "ipTransparent", "()I", (void*) gonetpoll_native_ipTransparent },
     { "ipv6Transparent", "()I", (void*) gonetpoll_native_ipv6Transparent },

@@ -69,6 +69,14 @@ public final class GoNetpollLoopCounters {
         return values[LoopCounters.READS_WOULD_BLOCK];
     }
 
+    /**
+     * {@code ioctl(FIONREAD)} calls: an explicit read that filled its buffer exactly asks whether the socket is
+     * now empty, instead of leaving the next read to find EAGAIN.
+     */
+    public long receiveQueueQueries() {
+        return values[LoopCounters.RECEIVE_QUEUE_QUERIES];
+    }
+
     /** {@code write}/{@code writev}/{@code sendfile} calls. */
     public long writeSyscalls() {
         return values[LoopCounters.WRITE_SYSCALLS];
@@ -114,6 +122,6 @@ public final class GoNetpollLoopCounters {
                 + ", writeSyscalls=" + writeSyscalls() + ", writesWouldBlock=" + writesWouldBlock()
                 + ", acceptSyscalls=" + acceptSyscalls() + ", acceptsWouldBlock=" + acceptsWouldBlock()
                 + ", deadlineTimerArms=" + deadlineTimerArms() + ", deadlineTimerCancels=" + deadlineTimerCancels()
-                + ", deadlineExpiries=" + deadlineExpiries() + '}';
+                + ", deadlineExpiries=" + deadlineExpiries() + ", receiveQueueQueries=" + receiveQueueQueries() + '}';
     }
 }

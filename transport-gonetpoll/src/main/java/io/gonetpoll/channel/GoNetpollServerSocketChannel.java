@@ -61,7 +61,6 @@ public final class GoNetpollServerSocketChannel extends AbstractGoNetpollChannel
 
     private GoNetpollServerSocketChannel(GoNetpollSocket socket) {
         super(null, socket, socket.localAddress() != null);
-        socket.reportQueuedBytes();
         config = new GoNetpollServerSocketChannelConfig(this);
     }
 

@@ -3,7 +3,6 @@ package io.gonetpoll.channel;
 import io.netty.channel.ChannelException;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.socket.SocketProtocolFamily;
-import io.netty.channel.unix.Errors;
 import io.netty.channel.unix.Socket;
 
 import java.io.IOException;
@@ -18,58 +17,17 @@ final class GoNetpollSocket extends Socket {
         GoNetpoll.ensureAvailability();
     }
 
-    /**
-     * Bytes the kernel said were still queued after the last {@link #recvQueued}, or {@code -1} when it did not
-     * say (TCP_INQ unsupported or off, or that recv failed). Loop thread.
-     */
-    private int queuedAfterRecv = -1;
-
     GoNetpollSocket(int fd) {
         super(fd);
     }
 
-    /** A new TCP socket, with {@link #reportQueuedBytes()} on (a listener's accepted sockets inherit it). */
     static GoNetpollSocket newStream(SocketProtocolFamily family) {
-        GoNetpollSocket socket = new GoNetpollSocket(family == null ? newSocketStream0() : newSocketStream0(family));
-        socket.reportQueuedBytes();
-        return socket;
+        return new GoNetpollSocket(family == null ? newSocketStream0() : newSocketStream0(family));
     }
 
-    /**
-     * Turns on TCP_INQ (Linux 4.18+): every recv then also says how many bytes are left in the receive queue.
-     * That is what lets an edge-triggered read loop stop exactly when the socket is empty, even when a read
-     * filled its buffer to the last byte, where "a short read means drained" cannot tell (see
-     * GoNetpollSocketChannel's read loop). Where the kernel refuses, reads fall back on that rule; nothing else
-     * changes, so the refusal is not an error.
-     */
-    void reportQueuedBytes() {
-        try {
-            setTcpOption(Native.TCP_INQ, 1);
-        } catch (IOException ignored) {
-            // ENOPROTOOPT before 4.18: no counts, the short-read rule alone decides
-        }
-    }
-
-    /**
-     * One recv into {@code [address + pos, address + limit)}, as Netty's {@code recvAddress}: the bytes read,
-     * {@code 0} if it would block, {@code -1} at EOF; errors throw the same {@link Errors.NativeIoException}s.
-     * Afterwards {@link #queuedAfterRecv()} tells what is left.
-     */
-    int recvQueued(long address, int pos, int limit) throws IOException {
-        long res = Native.recvQueued0(intValue(), address, pos, limit);
-        if (res < 0) {
-            queuedAfterRecv = -1;
-            return Errors.ioResult("recvmsg", (int) res);
-        }
-        // IMPORTANT: the packing is gonetpoll_native_recvQueued's: (queued + 1) << 32 | bytes.
-        queuedAfterRecv = (int) (res >>> 32) - 1;
-        int read = (int) res;
-        return read == 0 ? -1 : read;
-    }
-
-    /** See {@link #queuedAfterRecv}: bytes left after the last recv, {@code -1} if unknown. */
-    int queuedAfterRecv() {
-        return queuedAfterRecv;
+    /** Bytes received and not yet read (the receive queue), from {@code ioctl(FIONREAD)}. */
+    int receiveQueueBytes() throws IOException {
+        return Native.receiveQueueBytes(intValue());
     }
 
     boolean isIpv6() {

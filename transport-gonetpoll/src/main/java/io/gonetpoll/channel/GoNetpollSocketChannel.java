@@ -39,10 +39,10 @@ import java.util.concurrent.TimeUnit;
  * A TCP {@link SocketChannel} on a GoNetpoll event loop: a drop-in for {@code NioSocketChannel} and
  * {@code EpollSocketChannel}.
  *
- * <p>Reads run until the socket would block, the allocator says stop, or EOF. A read after which the kernel
- * reports nothing left in the receive queue (TCP_INQ, Linux 4.18+; without it, a short read: fewer bytes than
+ * <p>Reads run until the socket would block, the allocator says stop, or EOF. A short read (fewer bytes than
  * the buffer offered) ends the loop as "drained": with edge triggering, new data brings a new edge, so the
- * next read parks without trying an EAGAIN read first (about one read syscall per request, as epoll). Writes
+ * next read parks without trying an EAGAIN read first (about one read syscall per request, as epoll). An
+ * explicit read that fills its buffer exactly asks the receive queue instead (see {@code isDrained}). Writes
  * are gathering ({@code writev} through the loop's {@link io.netty.channel.unix.IovArray}), file regions go
  * through {@code sendfile}; a write that hits EAGAIN parks the flush until the next {@code EPOLLOUT} edge.
  * Neither costs an {@code epoll_ctl}: the socket was added once, with every event.
@@ -82,7 +82,6 @@ public final class GoNetpollSocketChannel extends AbstractGoNetpollChannel imple
 
     private GoNetpollSocketChannel(GoNetpollSocket socket) {
         super(null, socket, socket.remoteAddress() != null);
-        socket.reportQueuedBytes();
         config = new GoNetpollSocketChannelConfig(this);
     }
 
@@ -581,7 +580,7 @@ public final class GoNetpollSocketChannel extends AbstractGoNetpollChannel imple
                     // Recorded before the pipeline runs, so a read() from channelRead parks instead of queueing
                     // an EAGAIN read. Once the peer closed, the FIN may sit behind this data without a new edge:
                     // keep reading until EOF.
-                    drained = isDrained(byteBuf, read, attempted);
+                    drained = isDrained(read, attempted);
                     if (drained) {
                         pollDesc.drained(PollDesc.READ);
                     }
@@ -616,18 +615,31 @@ public final class GoNetpollSocketChannel extends AbstractGoNetpollChannel imple
 
         /**
          * Whether a read of {@code read} bytes (of {@code attempted}) emptied the socket, so that only a new edge
-         * can bring more. The kernel's TCP_INQ count answers exactly; without it, a short read does, and a read
-         * that filled its buffer to the last byte cannot tell: then the next read must try the syscall, and may
-         * get EAGAIN. (With 64-byte messages and the adaptive allocator that was one read in nine in the
-         * explicit-read proxy benchmark: a wasted recv that Netty's level-triggered epoll never makes.) Once the
-         * peer has closed, the FIN may sit behind the data without a new edge: never drained until EOF.
+         * can bring more. A short read did. A read that filled its buffer to the last byte cannot tell:
+         * <ul>
+         *   <li>under autoRead the loop reads on, and the next {@code recv} answers (with EAGAIN if it was empty:
+         *   Netty's epoll makes the same read);</li>
+         *   <li>an explicit {@code read()} (autoRead off) stops after this one message, and the answer would come
+         *   from the next {@code read()}: a pass through the ready queue, an allocation and an EAGAIN
+         *   {@code recv} that level-triggered epoll never makes. Here one {@code ioctl(FIONREAD)} answers at
+         *   once, cheaper than that wasted read and paid only on such reads. (64-byte messages with the adaptive
+         *   allocator fill its 64-byte guess about one read in nine: in the explicit-read proxy benchmark that
+         *   was 0.12 EAGAIN reads per read before.)</li>
+         * </ul>
+         * Once the peer has closed, the FIN may sit behind the data without a new edge: never drained until EOF.
          */
-        private boolean isDrained(ByteBuf byteBuf, int read, int attempted) {
+        private boolean isDrained(int read, int attempted) throws IOException {
             if (pollDesc.peerClosed()) {
                 return false;
             }
-            int queued = byteBuf.hasMemoryAddress() ? socket.queuedAfterRecv() : -1;
-            return queued == 0 || queued < 0 && read < attempted;
+            if (read < attempted) {
+                return true;
+            }
+            if (config.isAutoRead()) {
+                return false;
+            }
+            loop.counters().increment(LoopCounters.RECEIVE_QUEUE_QUERIES);
+            return socket.receiveQueueBytes() == 0;
         }
 
         /** One {@code recv}: bytes read, {@code 0} if it would block, {@code -1} at EOF. */
@@ -635,7 +647,7 @@ public final class GoNetpollSocketChannel extends AbstractGoNetpollChannel imple
             int writerIndex = byteBuf.writerIndex();
             int read;
             if (byteBuf.hasMemoryAddress()) {
-                read = socket.recvQueued(byteBuf.memoryAddress(), writerIndex, byteBuf.capacity());
+                read = socket.recvAddress(byteBuf.memoryAddress(), writerIndex, byteBuf.capacity());
             } else {
                 java.nio.ByteBuffer nio = byteBuf.internalNioBuffer(writerIndex, byteBuf.writableBytes());
                 read = socket.recv(nio, nio.position(), nio.limit());

@@ -29,7 +29,8 @@ final class LoopCounters {
     static final int DEADLINE_TIMER_ARMS = 13;
     static final int DEADLINE_TIMER_CANCELS = 14;
     static final int DEADLINE_EXPIRIES = 15;
-    static final int COUNT = 16;
+    static final int RECEIVE_QUEUE_QUERIES = 16;
+    static final int COUNT = 17;
 
     private static final VarHandle ELEMENT = MethodHandles.arrayElementVarHandle(long[].class);
 

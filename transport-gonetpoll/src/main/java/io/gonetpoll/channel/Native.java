@@ -60,7 +60,6 @@ final class Native {
     static final int TCP_NOTSENT_LOWAT = tcpNotsentLowat();
     static final int TCP_FASTOPEN = tcpFastopen();
     static final int TCP_FASTOPEN_CONNECT = tcpFastopenConnect();
-    static final int TCP_INQ = tcpInq();
     static final int IP_FREEBIND = ipFreebind();
     static final int IP_TRANSPARENT = ipTransparent();
     static final int IPV6_TRANSPARENT = ipv6Transparent();
@@ -149,6 +148,11 @@ final class Native {
         throw Errors.newIOException("sendfile", (int) res);
     }
 
+    /** Bytes waiting in {@code fd}'s receive queue ({@code ioctl(FIONREAD)}). */
+    static int receiveQueueBytes(int fd) throws IOException {
+        return check("ioctl(FIONREAD)", receiveQueueBytes0(fd));
+    }
+
     private static int check(String syscall, int res) throws IOException {
         if (res < 0) {
             throw Errors.newIOException(syscall, res);
@@ -168,8 +172,7 @@ final class Native {
     private static native boolean isEpollPwait2Supported();
     private static native long sendFile0(int socketFd, DefaultFileRegion region, long position, long offset,
                                          long count);
-    /** recvmsg with the TCP_INQ count; the packing of the result is documented in gonetpoll_native.c. */
-    static native long recvQueued0(int fd, long address, int pos, int limit);
+    private static native int receiveQueueBytes0(int fd);
 
     private static native int epollin();
     private static native int epollout();
@@ -198,7 +201,6 @@ final class Native {
     private static native int tcpNotsentLowat();
     private static native int tcpFastopen();
     private static native int tcpFastopenConnect();
-    private static native int tcpInq();
     private static native int ipFreebind();
     private static native int ipTransparent();
     private static native int ipv6Transparent();

@@ -11,10 +11,10 @@ package io.gonetpoll.channel;
  *
  * <pre>
  * IDLE       Go pdNil. No readiness is known and nothing waits. The last attempt would have blocked (EAGAIN,
- *            or a read that left the socket empty — by TCP_INQ's count, else by being short — while the peer
- *            has not closed), or the fd was just added (the ADD itself
- *            reports the socket's current readiness as an edge). An operation that wants to run now must
- *            wait for an edge: request() parks it without a syscall.
+ *            or a read that left the socket empty — it was short, or the receive queue said so — while the
+ *            peer has not closed), or the fd was just added (the ADD itself reports the socket's current
+ *            readiness as an edge). An operation that wants to run now must wait for an edge: request()
+ *            parks it without a syscall.
  *            Left by: an edge (→ READY), request or park (→ PARKED).
  *
  * READY      Go pdReady. Readiness is known and nothing waits: an edge arrived, or an operation made progress
@@ -63,8 +63,8 @@ package io.gonetpoll.channel;
  *
  * <p>The sides differ in one way. A read trusts IDLE (after a drain, only an edge brings data), so a read
  * request on IDLE parks without a syscall; Go pays an EAGAIN read per request instead, which we avoid by
- * treating a read that emptied the socket (the kernel's TCP_INQ count is 0, or without it the read was short)
- * as a drain (unless the peer closed: then the FIN may sit behind the data without a
+ * treating a read that emptied the socket as a drain: a short read, or, after an explicit read filled its
+ * buffer, an empty receive queue (unless the peer closed: then the FIN may sit behind the data without a
  * new edge, so reads go on until EOF — see {@link #peerClosed()}). A write is always attempted unless the
  * write side is PARKED (Go's prepareWrite also just tries the syscall), so the write side starts READY
  * and is never IDLE.
