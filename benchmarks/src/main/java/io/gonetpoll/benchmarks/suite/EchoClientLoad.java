@@ -56,7 +56,7 @@ final class EchoClientLoad implements Load {
     public LoadResult runFor(ServerUnderTest server, int seconds) throws IOException, InterruptedException {
         if (stream) {
             return run(server, List.of("--messages", Long.toString(chunks(streamMegabytes << 20))),
-                    settings.clientWarmupSeconds, 120);
+                    settings.streamWarmupSeconds, 120);
         }
         return run(server, List.of("--duration-seconds", Integer.toString(seconds)), settings.clientWarmupSeconds,
                 seconds);

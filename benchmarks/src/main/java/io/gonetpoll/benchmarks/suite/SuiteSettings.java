@@ -30,6 +30,13 @@ final class SuiteSettings {
     final int straceWarmupSeconds;
     /** A fresh echo-client JVM runs this long before it counts, so its own JIT warm-up is not measured. */
     final int clientWarmupSeconds;
+    /**
+     * A stream (d) streams this long before its GiB is counted: the server's code for big reads and writes
+     * must be compiled when counting starts. The plan's shared warm-up was measured on it before b and c, and
+     * a 1 GiB run lasts only 4-5 s: with 2 s, C2 still compiled in the window (visible in a profile), and CPU
+     * per MB varied by a third between runs.
+     */
+    final int streamWarmupSeconds;
     final int idleConnections;
     final int idleWarmupSeconds;
     final int idleMeasureSeconds;
@@ -53,6 +60,7 @@ final class SuiteSettings {
         measureSeconds = intOption(args, "--measure-seconds", quick ? 2 : 10);
         straceWarmupSeconds = quick ? 1 : 5;
         clientWarmupSeconds = quick ? 1 : 2;
+        streamWarmupSeconds = quick ? 1 : 6;
         idleConnections = intOption(args, "--idle-connections", quick ? 1_000 : 10_000);
         idleWarmupSeconds = quick ? 1 : 15;
         idleMeasureSeconds = quick ? 3 : 20;
