@@ -1,11 +1,15 @@
 package io.gonetpoll.benchmarks.suite;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs every plan's scenarios on every transport, interleaved A B C D A B C D: each run starts each transport's
- * server afresh, so slow drifts of the machine (other tenants, thermal) spread over all transports alike.
+ * Runs every plan's scenarios on every transport, interleaved, each run starting each transport's server afresh,
+ * so slow drifts of the machine (other tenants, thermal) spread over all transports alike. The order rotates
+ * from run to run (A B C D, B C D A, C D A B, ...): with a fixed order the first transport was always measured
+ * right after a different plan's servers and the last always after three others, and an A/B of plain HTTP in
+ * the opposite order turned GoNetpoll's 0.89x of epoll in the suite into 1.03x (docs/benchmarks/analysis.md).
  */
 final class InterleavedRunner {
     private final SuiteSettings settings;
@@ -19,7 +23,7 @@ final class InterleavedRunner {
     void run(List<ServerPlan> plans) throws InterruptedException {
         for (int run = 1; run <= settings.runs; run++) {
             for (ServerPlan plan : plans) {
-                for (String transport : SuiteSettings.TRANSPORTS) {
+                for (String transport : rotated(SuiteSettings.TRANSPORTS, run - 1)) {
                     try {
                         measure(plan, transport, run);
                     } catch (IOException | RuntimeException e) {
@@ -30,6 +34,15 @@ final class InterleavedRunner {
                 }
             }
         }
+    }
+
+    /** {@code list} rotated left by {@code by}: run 1 keeps the order, run 2 starts with the second, ... */
+    static List<String> rotated(List<String> list, int by) {
+        List<String> rotated = new ArrayList<>(list.size());
+        for (int i = 0; i < list.size(); i++) {
+            rotated.add(list.get((i + by) % list.size()));
+        }
+        return rotated;
     }
 
     private void measure(ServerPlan plan, String transport, int run) throws IOException, InterruptedException {

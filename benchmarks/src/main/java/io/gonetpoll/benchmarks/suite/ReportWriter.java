@@ -70,7 +70,8 @@ final class ReportWriter {
                 + "same whatever transport the server uses. The proxy's backend echo server (Netty epoll) also "
                 + "runs on core " + SuiteSettings.LOAD_CORE + ".");
         line("- Interleaved: each of the " + settings.runs + " run(s) starts every transport's server afresh, in the"
-                + " order " + String.join(", ", SuiteSettings.TRANSPORTS) + ", and warms it with at least "
+                + " order " + String.join(", ", SuiteSettings.TRANSPORTS) + " rotated by one per run (run 2 starts "
+                + "with " + SuiteSettings.TRANSPORTS.get(1) + "), and warms it with at least "
                 + settings.warmupSeconds + " s of load (shared among the scenarios measured on that server) before "
                 + "measuring " + settings.measureSeconds + " s per scenario.");
         line("- Tables give the median over runs, min–max, the ratio of medians to epoll, the server's CPU time "
