@@ -151,9 +151,6 @@ static jboolean gonetpoll_native_isEpollPwait2Supported(JNIEnv* env, jclass claz
     return epollPwait2Supported;
 }
 
-// sendfile(2) from a DefaultFileRegion (opened by the caller). On success the region's transferred count
-// is advanced here, as DefaultFileRegion has no setter for it. EINTR: retried. EAGAIN is returned as
-// -EAGAIN; Java maps it to "socket buffer full".
 // Bytes in a socket's receive queue, not yet read: ioctl(FIONREAD), which for TCP is SIOCINQ. Returns the
 // count or -errno. The read loop asks only after a read that filled its buffer exactly, where the read's
 // length cannot tell whether the socket is empty (see GoNetpollSocketChannel.isDrained).
@@ -162,6 +159,9 @@ static jint gonetpoll_native_receiveQueueBytes(JNIEnv* env, jclass clazz, jint f
     return ioctl(fd, FIONREAD, &queued) < 0 ? -errno : queued;
 }
 
+// sendfile(2) from a DefaultFileRegion (opened by the caller). On success the region's transferred count
+// is advanced here, as DefaultFileRegion has no setter for it. EINTR: retried. EAGAIN is returned as
+// -EAGAIN; Java maps it to "socket buffer full".
 static jlong gonetpoll_native_sendFile(JNIEnv* env, jclass clazz, jint socketFd, jobject fileRegion,
                                        jlong position, jlong offset, jlong count) {
     jobject fileChannel = (*env)->GetObjectField(env, fileRegion, fileRegionFileField);

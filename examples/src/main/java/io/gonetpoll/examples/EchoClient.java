@@ -27,8 +27,8 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>{@code --mode stream}: each connection writes as fast as the socket takes it (stopping while unwritable)
  *   and counts what comes back; {@code --read-delay-millis} makes it read slowly, so the server's writes back
  *   up and it must apply backpressure. Reports MB/s echoed.</li>
- *   <li>{@code --receive-buffer BYTES} sets the client's {@code SO_RCVBUF}: a small receive window makes the
- *   server's writes back up every few KiB even when the client reads as fast as it can.</li>
+ *   <li>{@code --receive-buffer BYTES} sets the client's {@code SO_RCVBUF}: with a small receive window the
+ *   server's writes back up again and again even when the client reads as fast as it can.</li>
  * </ul>
  * The payload repeats a pattern with a period of 251 bytes (a prime, so no power-of-two framing lines up with
  * it); a byte out of place fails the run. Bounded by {@code --duration-seconds} or {@code --messages} (per

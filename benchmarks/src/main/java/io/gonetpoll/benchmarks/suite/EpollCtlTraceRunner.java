@@ -1,7 +1,6 @@
 package io.gonetpoll.benchmarks.suite;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -26,34 +25,19 @@ final class EpollCtlTraceRunner {
     }
 
     void run(List<ServerPlan> plans) throws InterruptedException {
-        for (String transport : SuiteSettings.TRANSPORTS) {
-            for (ServerPlan plan : plans) {
-                ServerPlan traced = plan.traced();
-                if (traced.scenarios.isEmpty()) {
-                    continue;
-                }
-                Path file = settings.scratch.resolve("epoll-ctl-" + plan.subcommand + "-" + transport + ".txt");
-                List<String> strace = List.of("strace", "-f", "--seccomp-bpf", "-e", "trace=epoll_ctl",
-                        "-o", file.toString(), "--");
-                try (ServerUnderTest server = ServerUnderTest.start(settings, plan.subcommand, transport, strace)) {
-                    results.command("epoll_ctl-only trace", server.server.commandLine);
-                    InterleavedRunner.warmUp(server, traced, settings.straceWarmupSeconds);
-                    for (Scenario scenario : traced.scenarios) {
-                        count(server, scenario, transport, file);
-                    }
-                } catch (IOException | RuntimeException e) {
-                    String failure = "epoll_ctl trace " + plan.subcommand + " " + transport + ": " + e.getMessage();
-                    results.failures.add(failure);
-                    Log.info("FAILED " + failure);
-                } finally {
-                    try {
-                        Files.deleteIfExists(file);
-                    } catch (IOException ignored) {
-                        // the scratch directory goes at the end anyway
-                    }
+        TracedRuns.forEach(plans, results, "epoll_ctl trace", (transport, traced) -> {
+            // In the scratch directory, which the suite deletes at the end.
+            Path file = settings.scratch.resolve("epoll-ctl-" + traced.subcommand + "-" + transport + ".txt");
+            List<String> strace = List.of("strace", "-f", "--seccomp-bpf", "-e", "trace=epoll_ctl",
+                    "-o", file.toString(), "--");
+            try (ServerUnderTest server = ServerUnderTest.start(settings, traced.subcommand, transport, strace)) {
+                results.command("epoll_ctl-only trace", server.server.commandLine);
+                InterleavedRunner.warmUp(server, traced, settings.straceWarmupSeconds);
+                for (Scenario scenario : traced.scenarios) {
+                    count(server, scenario, transport, file);
                 }
             }
-        }
+        });
     }
 
     /** The calls made while {@code scenario} ran: the trace's count after it minus the count before. */
@@ -64,11 +48,7 @@ final class EpollCtlTraceRunner {
         LoadResult load = scenario.load.runCounted(server, scenario.tracedOperations);
         Thread.sleep(SETTLE_MILLIS);
         StraceSummary after = StraceSummary.parseLines(file);
-        StraceSummary during = new StraceSummary();
-        during.epollCtlAdd = after.epollCtlAdd - before.epollCtlAdd;
-        during.epollCtlMod = after.epollCtlMod - before.epollCtlMod;
-        during.epollCtlDel = after.epollCtlDel - before.epollCtlDel;
-        during.total = during.epollCtlCalls();
+        StraceSummary during = after.epollCtlSince(before);
         SyscallSample sample = new SyscallSample(scenario, transport, load.operations, during, load.rate);
         results.epollCtl.add(sample);
         Log.info(String.format("epoll_ctl-only trace %-12s %-9s %,.0f %s: epoll_ctl %d (ADD %d MOD %d DEL %d), "

@@ -23,24 +23,14 @@ final class StraceRunner {
     }
 
     void run(List<ServerPlan> plans) throws InterruptedException {
-        for (String transport : SuiteSettings.TRANSPORTS) {
-            for (ServerPlan plan : plans) {
-                ServerPlan traced = plan.traced();
-                if (traced.scenarios.isEmpty()) {
-                    continue;
-                }
-                try (ServerUnderTest server = ServerUnderTest.start(settings, plan.subcommand, transport)) {
-                    InterleavedRunner.warmUp(server, traced, settings.straceWarmupSeconds);
-                    for (Scenario scenario : traced.scenarios) {
-                        trace(server, scenario, transport);
-                    }
-                } catch (IOException | RuntimeException e) {
-                    String failure = "strace " + plan.subcommand + " " + transport + ": " + e.getMessage();
-                    results.failures.add(failure);
-                    Log.info("FAILED " + failure);
+        TracedRuns.forEach(plans, results, "strace", (transport, traced) -> {
+            try (ServerUnderTest server = ServerUnderTest.start(settings, traced.subcommand, transport)) {
+                InterleavedRunner.warmUp(server, traced, settings.straceWarmupSeconds);
+                for (Scenario scenario : traced.scenarios) {
+                    trace(server, scenario, transport);
                 }
             }
-        }
+        });
     }
 
     private void trace(ServerUnderTest server, Scenario scenario, String transport)

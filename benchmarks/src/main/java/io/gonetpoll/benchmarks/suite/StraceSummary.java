@@ -65,8 +65,14 @@ final class StraceSummary {
         return summary;
     }
 
-    long epollCtlCalls() {
-        return epollCtlAdd + epollCtlMod + epollCtlDel;
+    /** The {@code epoll_ctl} calls of this count that {@code earlier} did not have yet; total = their sum. */
+    StraceSummary epollCtlSince(StraceSummary earlier) {
+        StraceSummary since = new StraceSummary();
+        since.epollCtlAdd = epollCtlAdd - earlier.epollCtlAdd;
+        since.epollCtlMod = epollCtlMod - earlier.epollCtlMod;
+        since.epollCtlDel = epollCtlDel - earlier.epollCtlDel;
+        since.total = since.epollCtlAdd + since.epollCtlMod + since.epollCtlDel;
+        return since;
     }
 
     long calls(String syscall) {
