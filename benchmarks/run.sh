@@ -19,7 +19,8 @@ stale() {
 }
 needs_build() {
   stale examples/target/gonetpoll-examples.jar transport-gonetpoll examples \
-      || stale benchmarks/target/gonetpoll-benchmarks.jar transport-gonetpoll benchmarks
+      || stale benchmarks/target/gonetpoll-benchmarks.jar transport-gonetpoll benchmarks \
+      || stale benchmarks/target/echo-load benchmarks
 }
 if needs_build; then
   echo "building: mvn -B -q -DskipTests install"

@@ -7,14 +7,17 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The examples' {@code echo-client}, always on Netty's epoll transport so the load side is the same for every
- * server. Ping-pong counts round trips; stream mode counts MB echoed (one operation = 1 MB).
+ * Echo load, the same whatever transport the server uses. Ping-pong runs {@code benchmarks/target/echo-load} (C,
+ * one epoll thread: the Java echo-client took its whole core at 64 connections, where the server did not) and
+ * counts round trips. Stream mode runs the examples' {@code echo-client} on Netty's epoll, which sets its small
+ * SO_RCVBUF before connecting, and counts MB echoed (one operation = 1 MB); there the reader's window, not the
+ * client's CPU, sets the pace.
  */
 final class EchoClientLoad implements Load {
     /** Time the client JVM needs to start: left out of its CPU figure, with its warm-up. */
     private static final double CLIENT_STARTUP_SECONDS = 0.5;
-    /** What echo-client prints when its warm-up ends and counting starts. */
-    private static final Pattern MEASURING = Pattern.compile("^echo-client measuring");
+    /** What echo-client and echo-load print when their warm-up ends and counting starts. */
+    private static final Pattern MEASURING = Pattern.compile("^echo-(client|load) measuring");
 
     private final SuiteSettings settings;
     private final boolean stream;
@@ -83,17 +86,24 @@ final class EchoClientLoad implements Load {
 
     private LoadResult run(ServerUnderTest server, List<String> bound, int warmupSeconds, int expectedSeconds)
             throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(settings.java("-Xms512m", "-Xmx512m"));
-        command.addAll(List.of("-jar", settings.examplesJar.toString(), "echo-client", "--transport", "epoll",
-                "--port", Integer.toString(server.port), "--mode", stream ? "stream" : "pingpong",
-                "--connections", Integer.toString(connections), "--message-size", Integer.toString(messageSize)));
-        if (stream && receiveBuffer > 0) {
-            command.addAll(List.of("--receive-buffer", Integer.toString(receiveBuffer)));
+        List<String> command = new ArrayList<>();
+        if (stream) {
+            command.addAll(settings.java("-Xms512m", "-Xmx512m"));
+            command.addAll(List.of("-jar", settings.examplesJar.toString(), "echo-client", "--transport", "epoll",
+                    "--mode", "stream"));
+            if (receiveBuffer > 0) {
+                command.addAll(List.of("--receive-buffer", Integer.toString(receiveBuffer)));
+            }
+        } else {
+            command.add(settings.echoLoad.toString());
         }
+        command.addAll(List.of("--port", Integer.toString(server.port), "--connections", Integer.toString(connections),
+                "--message-size", Integer.toString(messageSize)));
         command.addAll(bound);
         if (warmupSeconds > 0) {
             command.addAll(List.of("--warmup-seconds", Integer.toString(warmupSeconds)));
         }
+        String resultPrefix = stream ? "echo-client mode=" : "echo-load mode=";
         CpuWindow window = CpuWindow.open(server.pid());
         Child client = Child.start(SuiteSettings.LOAD_CORE, command);
         try (CpuSampler cpu = new CpuSampler(client.pid())) {
@@ -102,8 +112,8 @@ final class EchoClientLoad implements Load {
                 window = CpuWindow.open(server.pid());
             }
             int exit = client.awaitExit(Duration.ofSeconds(warmupSeconds + expectedSeconds + 60L));
-            String line = client.lines().stream().filter(l -> l.startsWith("echo-client mode=")).findFirst()
-                    .orElseThrow(() -> new IOException("echo-client printed no result:\n" + client.output()));
+            String line = client.lines().stream().filter(l -> l.startsWith(resultPrefix)).findFirst()
+                    .orElseThrow(() -> new IOException("no '" + resultPrefix + "' line:\n" + client.output()));
             KeyValues kv = KeyValues.parse(line);
             LoadResult result;
             if (stream) {
@@ -116,9 +126,9 @@ final class EchoClientLoad implements Load {
                 }
             }
             window.close(result);
-            result.loadCpuPercent = cpu.percent(CLIENT_STARTUP_SECONDS + warmupSeconds);
+            result.loadCpuPercent = cpu.percent((stream ? CLIENT_STARTUP_SECONDS : 0) + warmupSeconds);
             result.problems = exit == 0 && "ok".equals(kv.text("result")) ? ""
-                    : "echo-client exit " + exit + ": " + client.output();
+                    : client.commandLine + " exit " + exit + ": " + client.output();
             return result;
         }
     }

@@ -66,8 +66,10 @@ final class ReportWriter {
         line("- Servers are the examples jar (`http`, `echo-server`, `proxy`), one worker loop thread, `-Xms1g -Xmx1g`,"
                 + " pinned with `taskset -c " + SuiteSettings.SERVER_CORE + "`. Load generators run on core "
                 + SuiteSettings.LOAD_CORE + " (`taskset -c " + SuiteSettings.LOAD_CORE + "`): wrk 1 thread for HTTP, "
-                + "and the examples' `echo-client` on **Netty epoll** for every server, so the load side is the "
-                + "same whatever transport the server uses. The proxy's backend echo server (Netty epoll) also "
+                + "`benchmarks/target/echo-load` (C, one epoll thread, built by the benchmarks module) for echo "
+                + "ping-pong (b, c, e), and the examples' `echo-client` on **Netty epoll** for the stream (d), so "
+                + "the load side is the same whatever transport the server uses. The proxy's backend echo server "
+                + "(Netty epoll) also "
                 + "runs on core " + SuiteSettings.LOAD_CORE + ".");
         line("- Interleaved: each of the " + settings.runs + " run(s) starts every transport's server afresh, in the"
                 + " order " + String.join(", ", SuiteSettings.TRANSPORTS) + " rotated by one per run (run 2 starts "

@@ -28,7 +28,7 @@ final class SuiteSettings {
     final int warmupSeconds;
     final int measureSeconds;
     final int straceWarmupSeconds;
-    /** A fresh echo-client JVM runs this long before it counts, so its own JIT warm-up is not measured. */
+    /** A ping-pong client runs this long before it counts: its connections settle (and a JVM client's JIT). */
     final int clientWarmupSeconds;
     /**
      * A stream (d) streams this long before its GiB is counted: the server's code for big reads and writes
@@ -48,6 +48,8 @@ final class SuiteSettings {
     final Path root;
     final Path examplesJar;
     final Path benchmarksJar;
+    /** The C ping-pong load generator, built by the benchmarks module's Maven build. */
+    final Path echoLoad;
     final Path outDir;
     /** Lua scripts and strace output; deleted at the end. */
     final Path scratch;
@@ -72,10 +74,11 @@ final class SuiteSettings {
         root = Path.of(option(args, "--root", ".")).toAbsolutePath().normalize();
         examplesJar = root.resolve("examples/target/gonetpoll-examples.jar");
         benchmarksJar = root.resolve("benchmarks/target/gonetpoll-benchmarks.jar");
+        echoLoad = root.resolve("benchmarks/target/echo-load");
         outDir = root.resolve(option(args, "--out", "docs/benchmarks"));
         scratch = Files.createTempDirectory("gonetpoll-suite");
         javaBinary = ProcessHandle.current().info().command().orElse("java");
-        for (Path jar : List.of(examplesJar, benchmarksJar)) {
+        for (Path jar : List.of(examplesJar, benchmarksJar, echoLoad)) {
             if (!Files.isRegularFile(jar)) {
                 throw new IllegalArgumentException(jar + " is missing: build with mvn -B -q -DskipTests install");
             }

@@ -1,0 +1,249 @@
+/*
+ * echo-load: the suite's echo ping-pong load generator, in C, so the load side costs as little as it can.
+ *
+ * The Java echo-client (examples) ran at 97-99 % of its core in the 64-connection echo and the proxy scenarios:
+ * it measured itself. This one does per round trip what the kernel needs and no more: one send() and one or more
+ * recv() per message, for all connections from one level-triggered epoll set, in one thread. Every byte that
+ * comes back is checked against the pattern echo-client uses (offset % 251), so an echo server that loses,
+ * reorders or changes a byte fails the run.
+ *
+ * usage: echo-load --port P [--host 127.0.0.1] [--connections N] [--message-size BYTES]
+ *                  (--duration-seconds S | --messages M) [--warmup-seconds W]
+ *   --messages M: M round trips per connection after the warm-up, then stop.
+ * prints "echo-load measuring" when the warm-up ends, and at the end one line:
+ *   echo-load mode=pingpong connections=N message-size=B round-trips=R round-trips/s=X rtt-p50-us=A
+ *   rtt-p99-us=B result=ok|FAILED
+ * exit status 0 only if every connection finished and every byte matched.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PERIOD 251
+#define MAX_MESSAGE (1 << 20)
+/* RTT histogram: 1 us buckets up to 100 ms, the last bucket holds everything slower. */
+#define HISTOGRAM_BUCKETS 100001
+#define DEADLINE_GRACE_NANOS (30LL * 1000000000LL)
+
+struct connection {
+    int fd;
+    int done;
+    uint64_t stream_offset; /* offset of the message in flight within this connection's byte stream */
+    int received;           /* bytes of the message in flight that came back */
+    int64_t sent_at;
+    uint64_t measured;      /* round trips that started after the warm-up */
+};
+
+static unsigned char *pattern; /* PERIOD + message size bytes: a message at offset p is pattern + p % PERIOD */
+static unsigned char *scratch;
+static uint64_t histogram[HISTOGRAM_BUCKETS];
+
+static int64_t now_nanos(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t) ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void usage(const char *why) {
+    fprintf(stderr, "echo-load: %s\nusage: echo-load --port P [--host H] [--connections N] [--message-size B] "
+            "(--duration-seconds S | --messages M) [--warmup-seconds W]\n", why);
+    exit(2);
+}
+
+static long number(const char *flag, const char *value, long min, long max) {
+    char *end;
+    errno = 0;
+    long v = strtol(value, &end, 10);
+    if (errno != 0 || *end != '\0' || v < min || v > max) {
+        fprintf(stderr, "echo-load: %s must be a number from %ld to %ld, not '%s'\n", flag, min, max, value);
+        exit(2);
+    }
+    return v;
+}
+
+static uint64_t percentile_micros(uint64_t total, int percent) {
+    if (total == 0) {
+        return 0;
+    }
+    uint64_t rank = (total * (uint64_t) percent + 99) / 100, seen = 0;
+    for (int i = 0; i < HISTOGRAM_BUCKETS; i++) {
+        seen += histogram[i];
+        if (seen >= rank) {
+            return (uint64_t) i;
+        }
+    }
+    return HISTOGRAM_BUCKETS - 1;
+}
+
+/* Sends the message at the connection's stream offset. One message is in flight per connection, so the socket's
+ * send buffer is empty and a send of up to MAX_MESSAGE bytes goes whole or the run fails. */
+static int send_message(struct connection *c, int size) {
+    c->received = 0;
+    c->sent_at = now_nanos();
+    ssize_t n = send(c->fd, pattern + c->stream_offset % PERIOD, (size_t) size, MSG_NOSIGNAL);
+    if (n != size) {
+        fprintf(stderr, "echo-load: send returned %zd of %d bytes: %s\n", n, size, n < 0 ? strerror(errno) : "short");
+        return -1;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    const char *host = "127.0.0.1";
+    int port = -1, connections = 1, size = 64;
+    long duration = -1, messages = -1, warmup = 0;
+    for (int i = 1; i < argc; i += 2) {
+        if (i + 1 >= argc) {
+            usage("every option takes a value");
+        }
+        const char *flag = argv[i], *value = argv[i + 1];
+        if (!strcmp(flag, "--host")) host = value;
+        else if (!strcmp(flag, "--port")) port = (int) number(flag, value, 1, 65535);
+        else if (!strcmp(flag, "--connections")) connections = (int) number(flag, value, 1, 10000);
+        else if (!strcmp(flag, "--message-size")) size = (int) number(flag, value, 1, MAX_MESSAGE);
+        else if (!strcmp(flag, "--duration-seconds")) duration = number(flag, value, 1, 3600);
+        else if (!strcmp(flag, "--messages")) messages = number(flag, value, 1, 1L << 40);
+        else if (!strcmp(flag, "--warmup-seconds")) warmup = number(flag, value, 0, 3600);
+        else usage("unknown option");
+    }
+    if (port < 0 || (duration < 0) == (messages < 0)) {
+        usage("--port and exactly one of --duration-seconds and --messages are required");
+    }
+
+    pattern = malloc((size_t) PERIOD + (size_t) size);
+    scratch = malloc((size_t) size);
+    struct connection *conns = calloc((size_t) connections, sizeof *conns);
+    struct epoll_event *events = calloc((size_t) connections, sizeof *events);
+    if (!pattern || !scratch || !conns || !events) {
+        fprintf(stderr, "echo-load: out of memory\n");
+        return 1;
+    }
+    for (int i = 0; i < PERIOD + size; i++) {
+        pattern[i] = (unsigned char) (i % PERIOD);
+    }
+
+    struct sockaddr_in address = {.sin_family = AF_INET, .sin_port = htons((uint16_t) port)};
+    if (inet_pton(AF_INET, host, &address.sin_addr) != 1) {
+        usage("--host must be an IPv4 address");
+    }
+    int epfd = epoll_create1(EPOLL_CLOEXEC);
+    if (epfd < 0) {
+        perror("echo-load: epoll_create1");
+        return 1;
+    }
+    /* Connect blocking (the server accepts at once), then each socket goes non-blocking into the epoll set. */
+    for (int i = 0; i < connections; i++) {
+        int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        int one = 1;
+        if (fd < 0 || connect(fd, (struct sockaddr *) &address, sizeof address) != 0
+                || setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0
+                || fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) != 0) {
+            fprintf(stderr, "echo-load: connection %d to %s:%d: %s\n", i, host, port, strerror(errno));
+            return 1;
+        }
+        conns[i].fd = fd;
+        struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP, .data.u32 = (uint32_t) i};
+        if (epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) != 0) {
+            perror("echo-load: epoll_ctl");
+            return 1;
+        }
+    }
+
+    int64_t measure_from = now_nanos() + warmup * 1000000000LL;
+    int64_t deadline = messages > 0 ? INT64_MAX : measure_from + duration * 1000000000LL;
+    /* With --messages, a stalled server still ends the run: far beyond any plausible duration. */
+    int64_t give_up = (messages > 0 ? now_nanos() + 3600LL * 1000000000LL : deadline) + DEADLINE_GRACE_NANOS;
+    int measuring = warmup == 0, failed = 0, open = connections;
+    if (measuring) {
+        measure_from = now_nanos();
+    }
+    for (int i = 0; i < connections && !failed; i++) {
+        failed = send_message(&conns[i], size) != 0;
+    }
+    while (open > 0 && !failed) {
+        int64_t now = now_nanos();
+        if (now > give_up) {
+            fprintf(stderr, "echo-load: %d connection(s) did not finish in time\n", open);
+            failed = 1;
+            break;
+        }
+        if (!measuring && now >= measure_from) {
+            measuring = 1;
+            printf("echo-load measuring\n");
+            fflush(stdout);
+        }
+        int ready = epoll_wait(epfd, events, connections, 100);
+        if (ready < 0 && errno != EINTR) {
+            perror("echo-load: epoll_wait");
+            failed = 1;
+        }
+        for (int e = 0; e < ready && !failed; e++) {
+            struct connection *c = &conns[events[e].data.u32];
+            if (c->done) {
+                continue;
+            }
+            ssize_t n = recv(c->fd, scratch, (size_t) (size - c->received), 0);
+            if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+                continue;
+            }
+            if (n <= 0) {
+                fprintf(stderr, "echo-load: connection closed by the server (%s) at byte %" PRIu64 "\n",
+                        n < 0 ? strerror(errno) : "EOF", c->stream_offset + (uint64_t) c->received);
+                failed = 1;
+                break;
+            }
+            const unsigned char *expected = pattern + (c->stream_offset + (uint64_t) c->received) % PERIOD;
+            for (ssize_t b = 0; b < n; b++) {
+                if (scratch[b] != expected[b]) {
+                    fprintf(stderr, "echo-load: echo mismatch at byte %" PRIu64 "\n",
+                            c->stream_offset + (uint64_t) c->received + (uint64_t) b);
+                    failed = 1;
+                    break;
+                }
+            }
+            c->received += (int) n;
+            if (failed || c->received < size) {
+                continue;
+            }
+            int64_t done_at = now_nanos();
+            if (c->sent_at >= measure_from) {
+                int64_t micros = (done_at - c->sent_at) / 1000;
+                histogram[micros < HISTOGRAM_BUCKETS - 1 ? micros : HISTOGRAM_BUCKETS - 1]++;
+                c->measured++;
+            }
+            c->stream_offset += (uint64_t) size;
+            if ((messages > 0 && c->measured >= (uint64_t) messages) || done_at >= deadline) {
+                c->done = 1;
+                open--;
+                close(c->fd);
+            } else {
+                failed = send_message(c, size) != 0;
+            }
+        }
+    }
+    double seconds = (double) (now_nanos() - measure_from) / 1e9;
+    uint64_t total = 0;
+    for (int i = 0; i < connections; i++) {
+        total += conns[i].measured;
+        if (!conns[i].done) {
+            close(conns[i].fd);
+        }
+    }
+    printf("echo-load mode=pingpong connections=%d message-size=%d round-trips=%" PRIu64 " round-trips/s=%.0f "
+           "rtt-p50-us=%" PRIu64 " rtt-p99-us=%" PRIu64 " result=%s\n", connections, size, total,
+           seconds > 0 ? (double) total / seconds : 0.0, percentile_micros(total, 50), percentile_micros(total, 99),
+           failed ? "FAILED" : "ok");
+    return failed ? 1 : 0;
+}
