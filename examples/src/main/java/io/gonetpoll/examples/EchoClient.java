@@ -35,13 +35,17 @@ import java.util.concurrent.atomic.LongAdder;
  * it); a byte out of place fails the run. Bounded by {@code --duration-seconds} or {@code --messages} (per
  * connection; in stream mode, chunks sent after the warm-up).
  *
+ * <p>{@code --rounds R} (with {@code --messages}) opens the connections R times in a row, each round running to
+ * its bound, and reports the sum: one stream's rate varies by a third from connection to connection (TCP's
+ * window dynamics), so a figure over several connections is steadier than any one of them.
+ *
  * <p>{@code --warmup-seconds W} runs the load W seconds before counting starts (rates, RTTs and bytes count only
  * after it), so a fresh client JVM is not measured while its JIT is still compiling; the client prints
  * {@code echo-client measuring} when counting starts, so a caller can start its own measurements then.
  */
 final class EchoClient {
     static final Set<String> OPTIONS = Set.of("transport", "host", "port", "threads", "connections", "mode",
-            "message-size", "duration-seconds", "messages", "read-delay-millis", "receive-buffer", "warmup-seconds");
+            "message-size", "duration-seconds", "messages", "read-delay-millis", "receive-buffer", "warmup-seconds", "rounds");
     private static final int PERIOD = 251;
     private static final int SCRATCH_BYTES = 16 << 10;
     /** The pattern from offset 0, long enough to compare a full scratch buffer starting at any phase. */
@@ -98,6 +102,10 @@ final class EchoClient {
         int readDelayMillis = options.getInt("read-delay-millis", 0, 0, 10_000);
         int warmupSeconds = options.getInt("warmup-seconds", 0, 0, 3600);
         int receiveBuffer = options.getInt("receive-buffer", 0, 0, 64 << 20);
+        int rounds = options.getInt("rounds", 1, 1, 1000);
+        if (rounds > 1 && !options.has("messages")) {
+            throw new UsageException("--rounds needs --messages: a round ends when its connections are done");
+        }
         long measureFrom = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds);
         long deadline = options.has("messages") ? Long.MAX_VALUE
                 : measureFrom + TimeUnit.SECONDS.toNanos(durationSeconds);
@@ -111,46 +119,10 @@ final class EchoClient {
             }, measureFrom - System.nanoTime(), TimeUnit.NANOSECONDS);
         }
         long start = System.nanoTime();
-        boolean ok;
+        boolean ok = true;
         try {
-            List<Promise<Void>> done = new ArrayList<>();
-            for (int i = 0; i < connections; i++) {
-                Promise<Void> promise = group.next().newPromise();
-                done.add(promise);
-                ChannelHandler handler = mode.equals("pingpong")
-                        ? client.new PingPong(promise) : client.new Stream(promise);
-                Bootstrap bootstrap = new Bootstrap().group(group).channel(transport.socketChannel)
-                        .option(ChannelOption.TCP_NODELAY, true);
-                if (receiveBuffer > 0) {
-                    // Before connect, so the window scale offered in the SYN fits the small buffer.
-                    bootstrap.option(ChannelOption.SO_RCVBUF, receiveBuffer);
-                }
-                bootstrap
-                        .handler(new ChannelInitializer<Channel>() {
-                            @Override
-                            protected void initChannel(Channel ch) {
-                                ch.pipeline().addLast(handler);
-                            }
-                        })
-                        .connect(options.host(), options.port(9000))
-                        .addListener(f -> {
-                            if (!f.isSuccess()) {
-                                promise.tryFailure(f.cause());
-                            }
-                        });
-            }
-            ok = true;
-            long waitUntil = (deadline == Long.MAX_VALUE ? System.nanoTime() + TimeUnit.HOURS.toNanos(1) : deadline)
-                    + TimeUnit.SECONDS.toNanos(30);
-            for (Promise<Void> promise : done) {
-                long left = waitUntil - System.nanoTime();
-                if (!promise.await(Math.max(left, 1), TimeUnit.NANOSECONDS)) {
-                    System.err.println("a connection did not finish in time");
-                    ok = false;
-                } else if (!promise.isSuccess()) {
-                    System.err.println("a connection failed: " + promise.cause());
-                    ok = false;
-                }
+            for (int round = 0; round < rounds && ok; round++) {
+                ok = connectAndAwait(client, options, transport, group, mode, connections, receiveBuffer, deadline);
             }
         } finally {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
@@ -158,6 +130,52 @@ final class EchoClient {
         double seconds = (System.nanoTime() - Math.max(start, measureFrom)) / 1e9;
         client.report(mode, transport, connections, seconds, ok);
         return ok ? 0 : 1;
+    }
+
+    /** One round: opens {@code connections} connections, runs each to its bound; false if any failed or hung. */
+    private static boolean connectAndAwait(EchoClient client, Options options, Transport transport,
+                                           EventLoopGroup group, String mode, int connections, int receiveBuffer,
+                                           long deadline) throws InterruptedException {
+        List<Promise<Void>> done = new ArrayList<>();
+        for (int i = 0; i < connections; i++) {
+            Promise<Void> promise = group.next().newPromise();
+            done.add(promise);
+            ChannelHandler handler = mode.equals("pingpong")
+                    ? client.new PingPong(promise) : client.new Stream(promise);
+            Bootstrap bootstrap = new Bootstrap().group(group).channel(transport.socketChannel)
+                    .option(ChannelOption.TCP_NODELAY, true);
+            if (receiveBuffer > 0) {
+                // Before connect, so the window scale offered in the SYN fits the small buffer.
+                bootstrap.option(ChannelOption.SO_RCVBUF, receiveBuffer);
+            }
+            bootstrap
+                    .handler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            ch.pipeline().addLast(handler);
+                        }
+                    })
+                    .connect(options.host(), options.port(9000))
+                    .addListener(f -> {
+                        if (!f.isSuccess()) {
+                            promise.tryFailure(f.cause());
+                        }
+                    });
+        }
+        boolean ok = true;
+        long waitUntil = (deadline == Long.MAX_VALUE ? System.nanoTime() + TimeUnit.HOURS.toNanos(1) : deadline)
+                + TimeUnit.SECONDS.toNanos(30);
+        for (Promise<Void> promise : done) {
+            long left = waitUntil - System.nanoTime();
+            if (!promise.await(Math.max(left, 1), TimeUnit.NANOSECONDS)) {
+                System.err.println("a connection did not finish in time");
+                ok = false;
+            } else if (!promise.isSuccess()) {
+                System.err.println("a connection failed: " + promise.cause());
+                ok = false;
+            }
+        }
+        return ok;
     }
 
     private void report(String mode, Transport transport, int connections, double seconds, boolean ok) {

@@ -29,6 +29,7 @@ public final class Main {
             "  --read-delay-millis MS  stream mode: pause reading MS after every read (default 0)",
             "  --receive-buffer BYTES  SO_RCVBUF of the client's sockets (default: the kernel's)",
             "  --warmup-seconds W  run W seconds before counting starts (default 0)",
+            "  --rounds R  with --messages: open the connections R times in a row, report the sum (default 1)",
             "proxy:",
             "  --remote-host H (default 127.0.0.1)  --remote-port P (required)");
 

@@ -37,7 +37,8 @@ final class Scenarios {
                         new Scenario("c-echo64", "c. Echo, 64 connections, 64 B", "round trips/s", "rt",
                                 EchoClientLoad.pingPong(s, 64, 64), 0),
                         new Scenario("d-slowreader", "d. Streaming " + (s.quick ? "128 MiB" : "1 GiB")
-                                + " to a slow reader (64 KiB writes echoed into a 16 KiB receive window)", "MB/s",
+                                + " to a slow reader (64 KiB writes echoed into a 16 KiB receive window; "
+                                + EchoClientLoad.STREAM_ROUNDS + " connections in turn)", "MB/s",
                                 "MB", EchoClientLoad.slowReader(s, STREAM_CHUNK_BYTES, STREAM_RECEIVE_BUFFER,
                                 s.quick ? 128 : 1024), s.quick ? 64 : 1024))),
                 new ServerPlan("proxy", List.of(
