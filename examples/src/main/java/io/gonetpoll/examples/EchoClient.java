@@ -45,7 +45,8 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class EchoClient {
     static final Set<String> OPTIONS = Set.of("transport", "host", "port", "threads", "connections", "mode",
-            "message-size", "duration-seconds", "messages", "read-delay-millis", "receive-buffer", "warmup-seconds", "rounds");
+            "message-size", "duration-seconds", "messages", "read-delay-millis", "receive-buffer", "warmup-seconds",
+            "rounds");
     private static final int PERIOD = 251;
     private static final int SCRATCH_BYTES = 16 << 10;
     /** The pattern from offset 0, long enough to compare a full scratch buffer starting at any phase. */
@@ -122,7 +123,7 @@ final class EchoClient {
         boolean ok = true;
         try {
             for (int round = 0; round < rounds && ok; round++) {
-                ok = connectAndAwait(client, options, transport, group, mode, connections, receiveBuffer, deadline);
+                ok = client.connectAndAwait(options, transport, group, mode, connections, receiveBuffer);
             }
         } finally {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
@@ -133,15 +134,13 @@ final class EchoClient {
     }
 
     /** One round: opens {@code connections} connections, runs each to its bound; false if any failed or hung. */
-    private static boolean connectAndAwait(EchoClient client, Options options, Transport transport,
-                                           EventLoopGroup group, String mode, int connections, int receiveBuffer,
-                                           long deadline) throws InterruptedException {
+    private boolean connectAndAwait(Options options, Transport transport, EventLoopGroup group, String mode,
+                                    int connections, int receiveBuffer) throws InterruptedException {
         List<Promise<Void>> done = new ArrayList<>();
         for (int i = 0; i < connections; i++) {
             Promise<Void> promise = group.next().newPromise();
             done.add(promise);
-            ChannelHandler handler = mode.equals("pingpong")
-                    ? client.new PingPong(promise) : client.new Stream(promise);
+            ChannelHandler handler = mode.equals("pingpong") ? new PingPong(promise) : new Stream(promise);
             Bootstrap bootstrap = new Bootstrap().group(group).channel(transport.socketChannel)
                     .option(ChannelOption.TCP_NODELAY, true);
             if (receiveBuffer > 0) {
@@ -163,8 +162,8 @@ final class EchoClient {
                     });
         }
         boolean ok = true;
-        long waitUntil = (deadline == Long.MAX_VALUE ? System.nanoTime() + TimeUnit.HOURS.toNanos(1) : deadline)
-                + TimeUnit.SECONDS.toNanos(30);
+        long waitUntil = (deadlineNanos == Long.MAX_VALUE ? System.nanoTime() + TimeUnit.HOURS.toNanos(1)
+                : deadlineNanos) + TimeUnit.SECONDS.toNanos(30);
         for (Promise<Void> promise : done) {
             long left = waitUntil - System.nanoTime();
             if (!promise.await(Math.max(left, 1), TimeUnit.NANOSECONDS)) {
