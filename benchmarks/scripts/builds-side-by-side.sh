@@ -9,6 +9,7 @@
 #   SCENARIO: proxy     (e: echo ping-pong through the explicit-read proxy, 64 connections, 64 B)
 #             echo64    (c: echo ping-pong, 64 connections, 64 B)
 #             http-pipe (a: wrk, 64 connections, 16 pipelined requests per write)
+#             churn     (f: wrk, 64 connections, "Connection: close": connect, one request, close)
 #   e.g. git stash; mvn -q -DskipTests install; cp examples/target/gonetpoll-examples.jar /tmp/before.jar;
 #        git stash pop; mvn -q -DskipTests install;
 #        benchmarks/scripts/builds-side-by-side.sh /tmp/before.jar examples/target/gonetpoll-examples.jar proxy 5
@@ -20,10 +21,10 @@ PORT=${PORT:-18090}; BACKEND_PORT=$((PORT + 1))
 TICK=$(getconf CLK_TCK)
 for jar in "$BEFORE" "$AFTER"; do [ -f "$jar" ] || { echo "$jar missing" >&2; exit 1; }; done
 case "$SCENARIO" in
-  proxy|echo64|http-pipe) ;;
-  *) echo "unknown scenario '$SCENARIO': proxy, echo64 or http-pipe" >&2; exit 2 ;;
+  proxy|echo64|http-pipe|churn) ;;
+  *) echo "unknown scenario '$SCENARIO': proxy, echo64, http-pipe or churn" >&2; exit 2 ;;
 esac
-[ "$SCENARIO" != http-pipe ] || command -v wrk >/dev/null || { echo "wrk missing: apt-get install wrk" >&2; exit 1; }
+[ "$SCENARIO" != http-pipe ] && [ "$SCENARIO" != churn ] || command -v wrk >/dev/null || { echo "wrk missing: apt-get install wrk" >&2; exit 1; }
 LUA=$(mktemp --suffix=.lua); results=$(mktemp); trap 'rm -f "$LUA" "$results" "$results.r"' EXIT
 cat > "$LUA" <<'LUAEOF'
 init = function(args)
@@ -41,6 +42,9 @@ load() {
   local jar=$1 secs=$2 out
   if [ "$SCENARIO" = http-pipe ]; then
     out=$(taskset -c 1 wrk -t1 -c64 -d"${secs}s" -s "$LUA" "http://127.0.0.1:$PORT/")
+    echo "$(echo "$out" | awk '/requests in/{print $1}') $(echo "$out" | awk '/Requests\/sec/{print $2}')"
+  elif [ "$SCENARIO" = churn ]; then
+    out=$(taskset -c 1 wrk -t1 -c64 -d"${secs}s" -H "Connection: close" "http://127.0.0.1:$PORT/")
     echo "$(echo "$out" | awk '/requests in/{print $1}') $(echo "$out" | awk '/Requests\/sec/{print $2}')"
   else
     out=$(taskset -c 1 java -Xms512m -Xmx512m -jar "$jar" echo-client --transport epoll --port "$PORT" \

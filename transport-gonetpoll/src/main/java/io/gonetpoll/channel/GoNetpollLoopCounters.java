@@ -97,6 +97,14 @@ public final class GoNetpollLoopCounters {
         return values[LoopCounters.ACCEPTS_WOULD_BLOCK];
     }
 
+    /**
+     * Accept-queue lengths asked of a listener ({@code getsockopt(TCP_INFO)}) instead of an {@code accept4}
+     * that would find the queue empty.
+     */
+    public long acceptQueueQueries() {
+        return values[LoopCounters.ACCEPT_QUEUE_QUERIES];
+    }
+
     /** Timers put on the deadline wheel (including re-arms for the remainder of a deadline moved later). */
     public long deadlineTimerArms() {
         return values[LoopCounters.DEADLINE_TIMER_ARMS];
@@ -121,6 +129,7 @@ public final class GoNetpollLoopCounters {
                 + ", readSyscalls=" + readSyscalls() + ", readsWouldBlock=" + readsWouldBlock()
                 + ", writeSyscalls=" + writeSyscalls() + ", writesWouldBlock=" + writesWouldBlock()
                 + ", acceptSyscalls=" + acceptSyscalls() + ", acceptsWouldBlock=" + acceptsWouldBlock()
+                + ", acceptQueueQueries=" + acceptQueueQueries()
                 + ", deadlineTimerArms=" + deadlineTimerArms() + ", deadlineTimerCancels=" + deadlineTimerCancels()
                 + ", deadlineExpiries=" + deadlineExpiries() + ", receiveQueueQueries=" + receiveQueueQueries() + '}';
     }

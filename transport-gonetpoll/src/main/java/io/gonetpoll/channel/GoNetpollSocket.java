@@ -30,6 +30,11 @@ final class GoNetpollSocket extends Socket {
         return Native.receiveQueueBytes(intValue());
     }
 
+    /** Connections in a listener's accept queue, from {@code getsockopt(TCP_INFO)}. */
+    int acceptQueueLength() throws IOException {
+        return Native.acceptQueueLength(intValue());
+    }
+
     boolean isIpv6() {
         return ipv6;
     }

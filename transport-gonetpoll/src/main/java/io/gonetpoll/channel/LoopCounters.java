@@ -30,7 +30,8 @@ final class LoopCounters {
     static final int DEADLINE_TIMER_CANCELS = 14;
     static final int DEADLINE_EXPIRIES = 15;
     static final int RECEIVE_QUEUE_QUERIES = 16;
-    static final int COUNT = 17;
+    static final int ACCEPT_QUEUE_QUERIES = 17;
+    static final int COUNT = 18;
 
     private static final VarHandle ELEMENT = MethodHandles.arrayElementVarHandle(long[].class);
 

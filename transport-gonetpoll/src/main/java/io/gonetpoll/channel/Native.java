@@ -153,6 +153,14 @@ final class Native {
         return check("ioctl(FIONREAD)", receiveQueueBytes0(fd));
     }
 
+    /**
+     * Connections waiting in listener {@code fd}'s accept queue ({@code getsockopt(TCP_INFO)}, whose
+     * {@code tcpi_unacked} is the queue length for a listener); fails if {@code fd} is not a TCP listener.
+     */
+    static int acceptQueueLength(int fd) throws IOException {
+        return check("getsockopt(TCP_INFO)", acceptQueueLength0(fd));
+    }
+
     private static int check(String syscall, int res) throws IOException {
         if (res < 0) {
             throw Errors.newIOException(syscall, res);
@@ -173,6 +181,7 @@ final class Native {
     private static native long sendFile0(int socketFd, DefaultFileRegion region, long position, long offset,
                                          long count);
     private static native int receiveQueueBytes0(int fd);
+    private static native int acceptQueueLength0(int fd);
 
     private static native int epollin();
     private static native int epollout();

@@ -1,0 +1,210 @@
+package io.gonetpoll.channel;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The accept loop ends a batch by asking the accept queue's length, never with an {@code accept4} that finds
+ * the queue empty (which costs the kernel a socket, inode and file allocated and freed again), and it loses no
+ * queued connection doing so. Real listeners on loopback, blocking clients.
+ */
+class AcceptPathTest {
+    private GoNetpollIoHandlerFactory factory;
+    private EventLoopGroup group;
+    private final List<Socket> clients = new ArrayList<>();
+    private final AtomicInteger accepted = new AtomicInteger();
+
+    @BeforeEach
+    void setUp() {
+        factory = GoNetpollIoHandler.newFactory();
+        group = new MultiThreadIoEventLoopGroup(1, factory);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (Socket client : clients) {
+            client.close();
+        }
+        group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
+    }
+
+    /**
+     * Connections that queued while nobody accepted are taken in one batch when autoRead comes on: one question
+     * counts 5, five accepts, one question finds 0; no EAGAIN.
+     */
+    @Test
+    void aQueuedBatchIsAcceptedWithoutAnEagainAccept() throws Exception {
+        GoNetpollServerSocketChannel server = bind(false);
+        connect(server, 5);
+        awaitQueued(server, 5);
+
+        server.config().setAutoRead(true);
+        await(() -> accepted.get() == 5 && factory.counters().acceptQueueQueries() == 2);
+        GoNetpollLoopCounters counters = factory.counters();
+        assertEquals(5, accepted.get(), counters.toString());
+        assertEquals(5, counters.acceptSyscalls(), "one accept4 per queued connection: " + counters);
+        assertEquals(0, counters.acceptsWouldBlock(), counters.toString());
+        assertEquals(2, counters.acceptQueueQueries(), "one question found 5, the next found 0: " + counters);
+    }
+
+    /**
+     * More queued connections than {@code MAX_MESSAGES_PER_READ} (16): the batch stops at 16, the listener stays
+     * READY, and the next loop turn takes the other 4 by the count it kept, asking again only at the end.
+     */
+    @Test
+    void aBatchLongerThanTheMessageLimitIsFinishedAtTheNextLoopTurn() throws Exception {
+        GoNetpollServerSocketChannel server = bind(false);
+        connect(server, 20);
+        awaitQueued(server, 20);
+
+        server.config().setAutoRead(true);
+        await(() -> accepted.get() == 20 && factory.counters().acceptQueueQueries() == 2);
+        GoNetpollLoopCounters counters = factory.counters();
+        assertEquals(20, accepted.get(), counters.toString());
+        assertEquals(20, counters.acceptSyscalls(), counters.toString());
+        assertEquals(0, counters.acceptsWouldBlock(), counters.toString());
+        assertEquals(2, counters.acceptQueueQueries(), "20 counted, then 0 after the last four: " + counters);
+        assertTrue(counters.readyQueueRuns() >= 1, "the limit stopped the batch: " + counters);
+    }
+
+    /**
+     * With autoRead off a read() accepts one connection (as on every Netty transport); the count from the first
+     * question serves the next reads, and the read() after the last queued connection asks and accepts nothing.
+     */
+    @Test
+    void withAutoReadOffEachReadAcceptsOneAndTheCountIsKept() throws Exception {
+        GoNetpollServerSocketChannel server = bind(false);
+        connect(server, 5);
+        awaitQueued(server, 5);
+
+        for (int i = 1; i <= 5; i++) {
+            int expected = i;
+            server.read();
+            await(() -> accepted.get() == expected);
+            assertEquals(expected, accepted.get(), factory.counters().toString());
+        }
+        assertEquals(1, factory.counters().acceptQueueQueries(), "the first count served five reads: "
+                + factory.counters());
+
+        server.read();
+        await(() -> factory.counters().acceptQueueQueries() == 2);
+        Thread.sleep(50);
+        GoNetpollLoopCounters counters = factory.counters();
+        assertEquals(5, accepted.get(), counters.toString());
+        assertEquals(2, counters.acceptQueueQueries(), counters.toString());
+        assertEquals(5, counters.acceptSyscalls(), "the empty queue was asked, not accepted from: " + counters);
+        assertEquals(0, counters.acceptsWouldBlock(), counters.toString());
+
+        // The parked accept is resumed by the next connection's edge.
+        connect(server, 1);
+        await(() -> accepted.get() == 6);
+        assertEquals(6, accepted.get(), factory.counters().toString());
+    }
+
+    /** Clients connecting one after another under autoRead: every one is accepted, and no accept4 fails. */
+    @Test
+    void connectionsArrivingOneByOneNeverCostAFailedAccept() throws Exception {
+        int connections = 300;
+        GoNetpollServerSocketChannel server = bind(true);
+        for (int i = 0; i < connections; i++) {
+            try (Socket client = new Socket()) {
+                client.connect(server.localAddress(), 10_000);
+            }
+        }
+        await(() -> accepted.get() == connections);
+        GoNetpollLoopCounters counters = factory.counters();
+        assertEquals(connections, accepted.get(), counters.toString());
+        assertEquals(connections, counters.acceptSyscalls(), counters.toString());
+        assertEquals(0, counters.acceptsWouldBlock(), counters.toString());
+        assertTrue(counters.acceptQueueQueries() <= 2L * connections, counters.toString());
+    }
+
+    /** The question's precondition: a TCP listener answers with its queue; any other socket makes it fail. */
+    @Test
+    void onlyATcpListenerAnswersTheQueueQuestion() throws Exception {
+        GoNetpollSocket listener = GoNetpollSocket.newStream(null);
+        GoNetpollSocket notListening = GoNetpollSocket.newStream(null);
+        try {
+            listener.bind(new InetSocketAddress("::1", 0));
+            listener.listen(8);
+            assertEquals(0, listener.acceptQueueLength());
+            for (int i = 0; i < 3; i++) {
+                Socket client = new Socket();
+                clients.add(client);
+                client.connect(listener.localAddress(), 10_000);
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (listener.acceptQueueLength() < 3 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertEquals(3, listener.acceptQueueLength());
+            assertThrows(IOException.class, notListening::acceptQueueLength,
+                    "a socket that does not listen has no accept queue to report");
+        } finally {
+            listener.close();
+            notListening.close();
+        }
+    }
+
+    private GoNetpollServerSocketChannel bind(boolean autoRead) throws InterruptedException {
+        return (GoNetpollServerSocketChannel) new ServerBootstrap().group(group)
+                .channel(GoNetpollServerSocketChannel.class)
+                .option(ChannelOption.AUTO_READ, autoRead)
+                .childHandler(new CountAndClose()).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+    }
+
+    @ChannelHandler.Sharable
+    private final class CountAndClose extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            accepted.incrementAndGet();
+            ctx.close();
+        }
+    }
+
+    private void connect(Channel server, int count) throws IOException {
+        for (int i = 0; i < count; i++) {
+            Socket client = new Socket();
+            clients.add(client);
+            client.connect(server.localAddress(), 10_000);
+        }
+    }
+
+    /** Until the kernel has queued {@code count} finished handshakes (the client's ACK may trail its connect). */
+    private static void awaitQueued(GoNetpollServerSocketChannel server, int count) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (server.socket.acceptQueueLength() < count && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(count, server.socket.acceptQueueLength());
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+    }
+}
