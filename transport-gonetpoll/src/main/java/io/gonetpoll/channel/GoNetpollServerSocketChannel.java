@@ -27,10 +27,15 @@ import java.util.concurrent.TimeUnit;
  * queue drained, but Go's way of finding the end, an {@code accept4} that fails with EAGAIN, is the dearest
  * call of the loop: the kernel allocates the new socket, inode and file before it looks at the queue and
  * frees them again (3.5 us here, against 0.45 us for a {@code getsockopt}). So the loop asks the queue's
- * length ({@code TCP_INFO}) and accepts exactly that many, then asks again; it parks when the answer is 0.
- * The length never runs ahead of the edge: the kernel counts a connection into the queue before it wakes
- * the listener, so one counted after the last question raises an edge of its own. A listener the question
- * does not work on (an fd of another protocol, wrapped by the caller) drains to EAGAIN as Go does.
+ * length ({@code TCP_INFO}), accepts exactly that many and parks, without asking again. Nothing is missed:
+ * the kernel counts a connection into the queue before it wakes the listener, so a connection the answer
+ * did not count wakes it after the question, and so after the wait that consumed the last edge: a new edge
+ * is queued. (One counted and also woken gives an edge that finds 0: one question, no accept.) That holds
+ * only while no wait has run since the question; a count kept from an earlier run (a batch cut short by
+ * {@code MAX_MESSAGES_PER_READ}, or one connection per {@code read()} with autoRead off) is used up and then
+ * asked again, since a wait in between may have merged a new connection's edge into the latched readiness.
+ * A listener the question does not work on (an fd of another protocol, wrapped by the caller) drains to
+ * EAGAIN as Go does.
  *
  * <p>Out of file descriptors (EMFILE, ENFILE) or kernel memory (ENOBUFS, ENOMEM), {@code accept4} fails while
  * connections stay queued. The error goes to {@code exceptionCaught} as on every transport, and the listener
@@ -152,9 +157,9 @@ public final class GoNetpollServerSocketChannel extends AbstractGoNetpollChannel
         private static final int QUEUE_LENGTH_UNKNOWN = -1;
 
         /**
-         * Connections the last accept-queue question counted and the loop has not accepted yet (0: ask again);
-         * {@link #QUEUE_LENGTH_UNKNOWN} for a socket that cannot be asked. More connections may have been
-         * queued since; they raise their own edge. Loop thread.
+         * Connections the last accept-queue question counted and the loop has not accepted yet (0: ask at the
+         * next edge or read); {@link #QUEUE_LENGTH_UNKNOWN} for a socket that cannot be asked. More connections
+         * may have been queued since; they raise their own edge. Loop thread.
          */
         private int queued;
 
@@ -175,10 +180,13 @@ public final class GoNetpollServerSocketChannel extends AbstractGoNetpollChannel
             // One "byte" per accepted connection, so the handle's maybe-more-data rule holds while accepts succeed.
             allocHandle.attemptedBytesRead(1);
             Throwable exception = null;
+            // Asked in this run: no wait has consumed an edge since, so the count can end the batch.
+            boolean asked = false;
             try {
                 for (;;) {
                     if (queued == 0) {
                         queued = acceptQueueLength();
+                        asked = true;
                         if (queued == 0) {
                             pollDesc.drained(PollDesc.READ);
                             break;
@@ -195,15 +203,19 @@ public final class GoNetpollServerSocketChannel extends AbstractGoNetpollChannel
                     if (queued > 0) {
                         queued--;
                     }
-                    if (fd == ACCEPT_ABORTED) {
-                        continue;
+                    if (fd != ACCEPT_ABORTED) {
+                        // A connection: the read request that ran this loop is satisfied.
+                        pollDesc.satisfied(PollDesc.READ);
+                        allocHandle.lastBytesRead(1);
+                        allocHandle.incMessagesRead(1);
+                        pipeline.fireChannelRead(newChildChannel(fd));
                     }
-                    // A connection: the read request that ran this loop is satisfied.
-                    pollDesc.satisfied(PollDesc.READ);
-                    allocHandle.lastBytesRead(1);
-                    allocHandle.incMessagesRead(1);
-                    pipeline.fireChannelRead(newChildChannel(fd));
-                    if (!allocHandle.continueReading()) {
+                    if (queued == 0 && asked) {
+                        // All counted are accepted; one queued after the question raises an edge of its own.
+                        pollDesc.drained(PollDesc.READ);
+                        break;
+                    }
+                    if (fd != ACCEPT_ABORTED && !allocHandle.continueReading()) {
                         break;
                     }
                 }
