@@ -34,8 +34,9 @@ import java.util.concurrent.TimeUnit;
  * only while no wait has run since the question; a count kept from an earlier run (a batch cut short by
  * {@code MAX_MESSAGES_PER_READ}, or one connection per {@code read()} with autoRead off) is used up and then
  * asked again, since a wait in between may have merged a new connection's edge into the latched readiness.
- * A listener the question does not work on (an fd of another protocol, wrapped by the caller) drains to
- * EAGAIN as Go does.
+ * The answer is trusted only after one batch drained Go's way has shown it counting (until then, and where
+ * the question fails, as on an fd of another protocol wrapped by the caller, the loop drains to EAGAIN as Go
+ * does): a kernel or sandbox that reported 0 for a non-empty queue would otherwise leave connections queued.
  *
  * <p>Out of file descriptors (EMFILE, ENFILE) or kernel memory (ENOBUFS, ENOMEM), {@code accept4} fails while
  * connections stay queued. The error goes to {@code exceptionCaught} as on every transport, and the listener
@@ -50,10 +51,25 @@ public final class GoNetpollServerSocketChannel extends AbstractGoNetpollChannel
     private static final long ACCEPT_RETRY_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     private static final long ACCEPT_RETRY_MAX_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+    /**
+     * Whether this kernel's answer to the accept-queue question ({@code TCP_INFO} of a listener) has been seen to
+     * count real connections; process-wide, set once by the first listener that checks it, never unset.
+     */
+    private static volatile boolean queueAnswerTrusted;
+
     private final GoNetpollServerSocketChannelConfig config;
     /** Backoff of the accept retry after resource exhaustion; 0 while accepts succeed. Loop thread. */
     private long acceptRetryNanos;
     private boolean acceptRetryScheduled;
+
+    static boolean isAcceptQueueAnswerTrusted() {
+        return queueAnswerTrusted;
+    }
+
+    /** For tests: forget (or assume) the trust, so that a test can watch it being earned. */
+    static void setAcceptQueueAnswerTrusted(boolean trusted) {
+        queueAnswerTrusted = trusted;
+    }
 
     /** A listener of the preferred family (IPv6 unless the JVM prefers IPv4). */
     public GoNetpollServerSocketChannel() {
@@ -180,44 +196,11 @@ public final class GoNetpollServerSocketChannel extends AbstractGoNetpollChannel
             // One "byte" per accepted connection, so the handle's maybe-more-data rule holds while accepts succeed.
             allocHandle.attemptedBytesRead(1);
             Throwable exception = null;
-            // Asked in this run: no wait has consumed an edge since, so the count can end the batch.
-            boolean asked = false;
             try {
-                for (;;) {
-                    if (queued == 0) {
-                        queued = acceptQueueLength();
-                        asked = true;
-                        if (queued == 0) {
-                            pollDesc.drained(PollDesc.READ);
-                            break;
-                        }
-                    }
-                    int fd = accept();
-                    if (fd == -1) {
-                        // The queue was shorter than counted: another process shares this listener.
-                        loop.counters().increment(LoopCounters.ACCEPTS_WOULD_BLOCK);
-                        queued = queued == QUEUE_LENGTH_UNKNOWN ? QUEUE_LENGTH_UNKNOWN : 0;
-                        pollDesc.drained(PollDesc.READ);
-                        break;
-                    }
-                    if (queued > 0) {
-                        queued--;
-                    }
-                    if (fd != ACCEPT_ABORTED) {
-                        // A connection: the read request that ran this loop is satisfied.
-                        pollDesc.satisfied(PollDesc.READ);
-                        allocHandle.lastBytesRead(1);
-                        allocHandle.incMessagesRead(1);
-                        pipeline.fireChannelRead(newChildChannel(fd));
-                    }
-                    if (queued == 0 && asked) {
-                        // All counted are accepted; one queued after the question raises an edge of its own.
-                        pollDesc.drained(PollDesc.READ);
-                        break;
-                    }
-                    if (fd != ACCEPT_ABORTED && !allocHandle.continueReading()) {
-                        break;
-                    }
+                if (queueAnswerTrusted && queued != QUEUE_LENGTH_UNKNOWN) {
+                    acceptCounted(allocHandle, pipeline);
+                } else {
+                    acceptUntilEagain(allocHandle, pipeline);
                 }
             } catch (Throwable t) {
                 exception = t;
@@ -229,9 +212,95 @@ public final class GoNetpollServerSocketChannel extends AbstractGoNetpollChannel
             }
         }
 
+        /** Accepts the connections the accept-queue question counts (see the class comment). */
+        private void acceptCounted(RecvByteBufAllocator.Handle allocHandle, ChannelPipeline pipeline)
+                throws IOException {
+            // Asked in this run: no wait has consumed an edge since, so the count can end the batch.
+            boolean asked = false;
+            for (;;) {
+                if (queued == 0) {
+                    queued = acceptQueueLength();
+                    asked = true;
+                    if (queued == 0) {
+                        pollDesc.drained(PollDesc.READ);
+                        return;
+                    }
+                }
+                int fd = accept();
+                if (fd == -1) {
+                    // The queue was shorter than counted: another process shares this listener.
+                    loop.counters().increment(LoopCounters.ACCEPTS_WOULD_BLOCK);
+                    queued = queued == QUEUE_LENGTH_UNKNOWN ? QUEUE_LENGTH_UNKNOWN : 0;
+                    pollDesc.drained(PollDesc.READ);
+                    return;
+                }
+                if (queued > 0) {
+                    queued--;
+                }
+                boolean more = deliver(fd, allocHandle, pipeline);
+                if (queued == 0 && asked) {
+                    // All counted are accepted; one queued after the question raises an edge of its own.
+                    pollDesc.drained(PollDesc.READ);
+                    return;
+                }
+                if (!more) {
+                    return;
+                }
+            }
+        }
+
         /**
-         * The accept queue's length, or {@link #QUEUE_LENGTH_UNKNOWN} (from now on) if this socket cannot tell;
-         * the loop then accepts until EAGAIN.
+         * Go's accept loop, until {@code EAGAIN} or the message limit, used until this kernel's answer to the
+         * queue question is trusted, and for sockets that cannot be asked. While untrusted, a batch that ends
+         * with {@code EAGAIN} is checked against a question before and after it; the answer is trusted (for the
+         * process) once one batch shows it counting: at least one connection counted before, at least that many
+         * accepted, 0 counted after. A kernel or sandbox whose {@code TCP_INFO} does not count a listener's queue
+         * (reporting 0) is never trusted, so it keeps Go's failed accept per batch instead of losing connections.
+         */
+        private void acceptUntilEagain(RecvByteBufAllocator.Handle allocHandle, ChannelPipeline pipeline)
+                throws IOException {
+            int before = queued == QUEUE_LENGTH_UNKNOWN ? QUEUE_LENGTH_UNKNOWN : acceptQueueLength();
+            if (before == QUEUE_LENGTH_UNKNOWN) {
+                queued = QUEUE_LENGTH_UNKNOWN;
+            }
+            int accepted = 0;
+            for (;;) {
+                int fd = accept();
+                if (fd == -1) {
+                    loop.counters().increment(LoopCounters.ACCEPTS_WOULD_BLOCK);
+                    pollDesc.drained(PollDesc.READ);
+                    if (before > 0 && accepted >= before && acceptQueueLength() == 0) {
+                        queueAnswerTrusted = true;
+                    }
+                    return;
+                }
+                accepted++;
+                if (!deliver(fd, allocHandle, pipeline)) {
+                    return;
+                }
+            }
+        }
+
+        /**
+         * Hands an accepted connection to the pipeline ({@link #ACCEPT_ABORTED}: nothing to hand). Returns whether
+         * the allocator lets the batch go on.
+         */
+        private boolean deliver(int fd, RecvByteBufAllocator.Handle allocHandle, ChannelPipeline pipeline)
+                throws IOException {
+            if (fd == ACCEPT_ABORTED) {
+                return true;
+            }
+            // A connection: the read request that ran this loop is satisfied.
+            pollDesc.satisfied(PollDesc.READ);
+            allocHandle.lastBytesRead(1);
+            allocHandle.incMessagesRead(1);
+            pipeline.fireChannelRead(newChildChannel(fd));
+            return allocHandle.continueReading();
+        }
+
+        /**
+         * The accept queue's length, or {@link #QUEUE_LENGTH_UNKNOWN} if this socket cannot tell (the caller then
+         * keeps the channel on Go's loop).
          */
         private int acceptQueueLength() {
             loop.counters().increment(LoopCounters.ACCEPT_QUEUE_QUERIES);

@@ -38,6 +38,8 @@ class AcceptPathTest {
 
     @BeforeEach
     void setUp() {
+        // The tests below watch the counted path; trustIsEarnedByOneBatchDrainedTheGoWay watches the trust.
+        GoNetpollServerSocketChannel.setAcceptQueueAnswerTrusted(true);
         factory = GoNetpollIoHandler.newFactory();
         group = new MultiThreadIoEventLoopGroup(1, factory);
     }
@@ -48,6 +50,37 @@ class AcceptPathTest {
             client.close();
         }
         group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
+    }
+
+    /**
+     * Until one batch has shown that this kernel's answer counts the queue, the loop drains Go's way (one
+     * failed accept4) and asks before and after; this kernel's answer then earns the trust, and the next
+     * connection takes the counted path.
+     */
+    @Test
+    void trustIsEarnedByOneBatchDrainedTheGoWay() throws Exception {
+        GoNetpollServerSocketChannel.setAcceptQueueAnswerTrusted(false);
+        GoNetpollServerSocketChannel server = bind(false);
+        connect(server, 3);
+        awaitQueued(server, 3);
+
+        server.config().setAutoRead(true);
+        await(() -> accepted.get() == 3 && GoNetpollServerSocketChannel.isAcceptQueueAnswerTrusted());
+        GoNetpollLoopCounters counters = factory.counters();
+        assertEquals(3, accepted.get(), counters.toString());
+        assertTrue(GoNetpollServerSocketChannel.isAcceptQueueAnswerTrusted(), "3 counted, 3 accepted, 0 after");
+        assertEquals(4, counters.acceptSyscalls(), "three accepts and Go's EAGAIN: " + counters);
+        assertEquals(1, counters.acceptsWouldBlock(), counters.toString());
+        assertEquals(2, counters.acceptQueueQueries(), "one question before, one after: " + counters);
+
+        connect(server, 1);
+        await(() -> accepted.get() == 4);
+        Thread.sleep(50);
+        counters = factory.counters();
+        assertEquals(4, accepted.get(), counters.toString());
+        assertEquals(5, counters.acceptSyscalls(), "trusted: no failed accept4 any more: " + counters);
+        assertEquals(1, counters.acceptsWouldBlock(), counters.toString());
+        assertEquals(3, counters.acceptQueueQueries(), counters.toString());
     }
 
     /**
