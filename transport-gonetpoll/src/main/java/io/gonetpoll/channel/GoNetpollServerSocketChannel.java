@@ -221,6 +221,10 @@ public final class GoNetpollServerSocketChannel extends AbstractGoNetpollChannel
                 if (queued == 0) {
                     queued = acceptQueueLength();
                     asked = true;
+                    if (queued == QUEUE_LENGTH_UNKNOWN) {
+                        acceptUntilEagain(allocHandle, pipeline);
+                        return;
+                    }
                     if (queued == 0) {
                         pollDesc.drained(PollDesc.READ);
                         return;
@@ -230,13 +234,11 @@ public final class GoNetpollServerSocketChannel extends AbstractGoNetpollChannel
                 if (fd == -1) {
                     // The queue was shorter than counted: another process shares this listener.
                     loop.counters().increment(LoopCounters.ACCEPTS_WOULD_BLOCK);
-                    queued = queued == QUEUE_LENGTH_UNKNOWN ? QUEUE_LENGTH_UNKNOWN : 0;
+                    queued = 0;
                     pollDesc.drained(PollDesc.READ);
                     return;
                 }
-                if (queued > 0) {
-                    queued--;
-                }
+                queued--;
                 boolean more = deliver(fd, allocHandle, pipeline);
                 if (queued == 0 && asked) {
                     // All counted are accepted; one queued after the question raises an edge of its own.

@@ -60,9 +60,7 @@ class AcceptPathTest {
     @Test
     void trustIsEarnedByOneBatchDrainedTheGoWay() throws Exception {
         GoNetpollServerSocketChannel.setAcceptQueueAnswerTrusted(false);
-        GoNetpollServerSocketChannel server = bind(false);
-        connect(server, 3);
-        awaitQueued(server, 3);
+        GoNetpollServerSocketChannel server = bindWithQueued(3);
 
         server.config().setAutoRead(true);
         await(() -> accepted.get() == 3 && GoNetpollServerSocketChannel.isAcceptQueueAnswerTrusted());
@@ -90,9 +88,7 @@ class AcceptPathTest {
      */
     @Test
     void aQueuedBatchIsAcceptedWithoutAnEagainAccept() throws Exception {
-        GoNetpollServerSocketChannel server = bind(false);
-        connect(server, 5);
-        awaitQueued(server, 5);
+        GoNetpollServerSocketChannel server = bindWithQueued(5);
 
         server.config().setAutoRead(true);
         await(() -> accepted.get() == 5);
@@ -121,9 +117,7 @@ class AcceptPathTest {
      */
     @Test
     void aBatchLongerThanTheMessageLimitIsFinishedAtTheNextLoopTurn() throws Exception {
-        GoNetpollServerSocketChannel server = bind(false);
-        connect(server, 20);
-        awaitQueued(server, 20);
+        GoNetpollServerSocketChannel server = bindWithQueued(20);
 
         server.config().setAutoRead(true);
         await(() -> accepted.get() == 20 && factory.counters().acceptQueueQueries() == 2);
@@ -141,9 +135,7 @@ class AcceptPathTest {
      */
     @Test
     void withAutoReadOffEachReadAcceptsOneAndTheCountIsKept() throws Exception {
-        GoNetpollServerSocketChannel server = bind(false);
-        connect(server, 5);
-        awaitQueued(server, 5);
+        GoNetpollServerSocketChannel server = bindWithQueued(5);
 
         for (int i = 1; i <= 5; i++) {
             int expected = i;
@@ -176,9 +168,7 @@ class AcceptPathTest {
      */
     @Test
     void aConnectionQueuedWhileACountIsKeptIsNotLost() throws Exception {
-        GoNetpollServerSocketChannel server = bind(false);
-        connect(server, 2);
-        awaitQueued(server, 2);
+        GoNetpollServerSocketChannel server = bindWithQueued(2);
         server.read();
         await(() -> accepted.get() == 1);
         assertEquals(1, factory.counters().acceptQueueQueries(), "counted 2, accepted 1, kept 1");
@@ -241,6 +231,14 @@ class AcceptPathTest {
             listener.close();
             notListening.close();
         }
+    }
+
+    /** A listener with autoRead off and {@code count} finished handshakes waiting in its accept queue. */
+    private GoNetpollServerSocketChannel bindWithQueued(int count) throws Exception {
+        GoNetpollServerSocketChannel server = bind(false);
+        connect(server, count);
+        awaitQueued(server, count);
+        return server;
     }
 
     private GoNetpollServerSocketChannel bind(boolean autoRead) throws InterruptedException {
