@@ -7,6 +7,8 @@
 #
 # usage: benchmarks/scripts/idle-timeouts.sh [runs] [connections] [measure-seconds]
 #   e.g. benchmarks/scripts/idle-timeouts.sh 3 10000 30
+# A variant written NAME+tickMS runs GoNetpoll's variant with that deadline-wheel tick, e.g.
+#   VARIANTS="gonetpoll-read-timeout-millis gonetpoll-read-timeout-millis+tick100 epoll-read-timeout-handler"
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS=${1:-3}; CONNS=${2:-10000}; SECONDS_=${3:-30}
@@ -25,7 +27,10 @@ results=$(mktemp)
 for run in $(seq 1 "$RUNS"); do
   for v in $VARIANTS; do
     log=$(mktemp)
-    taskset -c 0 java -Xms"$HEAP" -Xmx"$HEAP" -XX:+UseSerialGC -jar "$JAR" idle-server --variant "$v" \
+    name=${v%%+tick*}
+    tick=$([ "$name" != "$v" ] && echo "--deadline-tick-millis ${v##*+tick}" || true)
+    # shellcheck disable=SC2086 # $tick is empty or two words
+    taskset -c 0 java -Xms"$HEAP" -Xmx"$HEAP" -XX:+UseSerialGC -jar "$JAR" idle-server --variant "$name" $tick \
         --timeout-millis "$TIMEOUT_MILLIS" --connections "$CONNS" > "$log" 2>&1 &
     pid=$!
     for _ in $(seq 1 100); do grep -q '^listening' "$log" && break; sleep 0.1; done

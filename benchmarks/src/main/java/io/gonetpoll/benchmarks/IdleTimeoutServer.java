@@ -39,7 +39,7 @@ final class IdleTimeoutServer {
         IdleTimeoutVariant variant = IdleTimeoutVariant.of(args.get("variant"));
         int timeoutMillis = args.getInt("timeout-millis", 10_000);
         int expected = args.getInt("connections", 10_000);
-        IoHandlerFactory factory = variant.newIoHandlerFactory();
+        IoHandlerFactory factory = variant.newIoHandlerFactory(args.getInt("deadline-tick-millis", 0));
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, factory);
         ExecutorService heapReporter = Executors.newSingleThreadExecutor();
         Echo echo = new Echo(expected, heapReporter);

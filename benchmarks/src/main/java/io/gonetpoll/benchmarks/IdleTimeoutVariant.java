@@ -2,6 +2,7 @@ package io.gonetpoll.benchmarks;
 
 import io.gonetpoll.channel.GoNetpollChannelOption;
 import io.gonetpoll.channel.GoNetpollIoHandler;
+import io.gonetpoll.channel.GoNetpollIoHandlerConfig;
 import io.gonetpoll.channel.GoNetpollIoHandlerFactory;
 import io.gonetpoll.channel.GoNetpollServerSocketChannel;
 import io.netty.bootstrap.ServerBootstrap;
@@ -25,8 +26,12 @@ import java.util.concurrent.TimeUnit;
 enum IdleTimeoutVariant {
     GONETPOLL_READ_TIMEOUT_MILLIS("gonetpoll-read-timeout-millis") {
         @Override
-        IoHandlerFactory newIoHandlerFactory() {
-            return GoNetpollIoHandler.newFactory();
+        IoHandlerFactory newIoHandlerFactory(long deadlineTickMillis) {
+            GoNetpollIoHandlerConfig config = new GoNetpollIoHandlerConfig();
+            if (deadlineTickMillis > 0) {
+                config.setDeadlineTickMillis(deadlineTickMillis);
+            }
+            return GoNetpollIoHandler.newFactory(config);
         }
 
         @Override
@@ -60,7 +65,11 @@ enum IdleTimeoutVariant {
         this.cliName = cliName;
     }
 
-    IoHandlerFactory newIoHandlerFactory() {
+    /** {@code deadlineTickMillis}: the tick of GoNetpoll's deadline wheel, 0 for its default; epoll has none. */
+    IoHandlerFactory newIoHandlerFactory(long deadlineTickMillis) {
+        if (deadlineTickMillis > 0) {
+            throw new IllegalArgumentException("--deadline-tick-millis applies to GoNetpoll only, not " + cliName);
+        }
         return EpollIoHandler.newFactory();
     }
 

@@ -12,7 +12,7 @@ import java.util.Arrays;
 public final class Main {
     private static final String USAGE = String.join("\n",
             "usage: java -jar gonetpoll-benchmarks.jar <subcommand> [--option value ...]",
-            "  idle-server --variant V --timeout-millis MS --connections N [--port P]",
+            "  idle-server --variant V --timeout-millis MS --connections N [--port P] [--deadline-tick-millis MS]",
             "      echo server whose connections each have a read timeout; V is one of "
                     + Arrays.toString(IdleTimeoutVariant.names()),
             "  idle-load --port P --connections N --server-pid PID [--warmup-seconds 15] [--seconds 30]",

@@ -1,11 +1,9 @@
 package io.gonetpoll.channel;
 
 import io.netty.util.Timeout;
-import io.netty.util.Timer;
 import io.netty.util.TimerTask;
 
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The read and write deadlines of one channel (Go: {@code rd}, {@code wd}, {@code rseq}, {@code wseq} and the
@@ -41,8 +39,7 @@ import java.util.concurrent.TimeUnit;
  */
 abstract class DeadlineTimer implements TimerTask {
     /** The group's wheel and the counters of the loop the channel is registered with; null before that. */
-    private SharedDeadlineWheel wheelHolder;
-    private Timer wheel;
+    private SharedDeadlineWheel wheel;
     private LoopCounters counters;
 
     /** Absolute deadlines on the nanoTime clock; 0 = none (Go: rd, wd). */
@@ -68,17 +65,14 @@ abstract class DeadlineTimer implements TimerTask {
     abstract void expired(int sides);
 
     /** The channel joined a loop: deadlines set before now are armed (again). */
-    void attach(SharedDeadlineWheel wheelHolder, LoopCounters counters) {
-        if (this.wheelHolder != null) {
+    void attach(SharedDeadlineWheel wheel, LoopCounters counters) {
+        if (this.wheel != null) {
             // Timers of the previous registration count there; from now on they are stale.
             readSeq++;
             writeSeq++;
             cancel(PollDesc.READ | PollDesc.WRITE);
         }
-        if (this.wheelHolder != wheelHolder) {
-            this.wheelHolder = wheelHolder;
-            wheel = null;
-        }
+        this.wheel = wheel;
         this.counters = counters;
         if (readDeadline != 0 && readDeadline == writeDeadline) {
             arm(PollDesc.READ | PollDesc.WRITE, readDeadline);
@@ -124,7 +118,7 @@ abstract class DeadlineTimer implements TimerTask {
                 arm(other, deadline(other));
             }
         }
-        if (deadline != 0 && wheelHolder != null) {
+        if (deadline != 0 && wheel != null) {
             arm(sides, deadline);
         }
     }
@@ -173,11 +167,8 @@ abstract class DeadlineTimer implements TimerTask {
             runOnChannelLoop(() -> passed(sides, rseq, wseq));
             return;
         }
-        if (wheel == null) {
-            wheel = wheelHolder.timer();
-        }
         counters.increment(LoopCounters.DEADLINE_TIMER_ARMS);
-        Timeout timer = wheel.newTimeout(this, delay, TimeUnit.NANOSECONDS);
+        Timeout timer = wheel.newTimeout(this, delay);
         if ((sides & PollDesc.READ) != 0) {
             readTimer = timer;
             readTimerAt = deadline;

@@ -37,6 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -420,13 +421,14 @@ class DeadlineChannelTest {
 
     /**
      * One timer thread for a whole loop group, created by the first deadline (none for a group that never sets
-     * one), and gone when the group shuts down.
+     * one), and gone when the group shuts down. Checked on the group's {@link SharedDeadlineWheel} and on the
+     * wheel's own thread, not by counting threads by name: another test's idle wheel may be stopping meanwhile.
      */
     @Test
     void oneWheelThreadPerLoopGroup() throws Exception {
         EventLoopGroup twoLoops = new MultiThreadIoEventLoopGroup(2, GoNetpollIoHandler.newFactory());
-        long before = wheelThreads();
         List<Socket> peers = new ArrayList<>();
+        Thread wheelThread;
         try {
             List<GoNetpollSocketChannel> clients = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
@@ -435,29 +437,29 @@ class DeadlineChannelTest {
                         .connect(peerListener.getLocalSocketAddress()).sync().channel());
                 peers.add(peerListener.accept());
             }
-            assertEquals(before, wheelThreads(), "a timer thread before any deadline");
+            SharedDeadlineWheel wheel = clients.get(0).loop.deadlineWheel();
+            assertFalse(wheel.isRunning(), "a timer thread before any deadline");
             for (GoNetpollSocketChannel client : clients) {
                 client.setReadDeadline(Duration.ofSeconds(60));
                 awaitOnLoop(client);
             }
             assertTrue(clients.stream().map(Channel::eventLoop).distinct().count() > 1, "all on one loop");
-            assertEquals(before + 1, wheelThreads(), "one timer thread for the group");
+            for (GoNetpollSocketChannel client : clients) {
+                assertSame(wheel, client.loop.deadlineWheel(), "one wheel for the group");
+            }
+            assertTrue(wheel.isRunning());
+            assertEquals(1, wheel.starts(), "one timer thread for the group");
+            CompletableFuture<Thread> worker = new CompletableFuture<>();
+            wheel.newTimeout(timeout -> worker.complete(Thread.currentThread()), 0);
+            wheelThread = worker.get(5, TimeUnit.SECONDS);
         } finally {
             twoLoops.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
             for (Socket peer : peers) {
                 peer.close();
             }
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (wheelThreads() > before && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertEquals(before, wheelThreads(), "the timer thread outlived its group");
-    }
-
-    private static long wheelThreads() {
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.isAlive() && t.getName().startsWith("gonetpoll-deadlines")).count();
+        wheelThread.join(TimeUnit.SECONDS.toMillis(5));
+        assertFalse(wheelThread.isAlive(), "the timer thread outlived its group");
     }
 
     // ---- helpers ----

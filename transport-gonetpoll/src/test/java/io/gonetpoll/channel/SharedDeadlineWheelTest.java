@@ -1,0 +1,166 @@
+package io.gonetpoll.channel;
+
+import io.netty.util.Timeout;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The group's wheel runs only while a deadline waits on it: an idle wheel stops its thread at the next idle
+ * check, the next deadline starts a new one, and no deadline is lost to a stop racing with an arm. Real
+ * {@link io.netty.util.HashedWheelTimer}s with a 1 ms tick and a 20 ms idle check.
+ */
+@org.junit.jupiter.api.Timeout(value = 60, unit = TimeUnit.SECONDS)
+class SharedDeadlineWheelTest {
+    private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long IDLE_CHECK = 20 * MS;
+
+    private SharedDeadlineWheel wheel;
+
+    @BeforeEach
+    void setUp() {
+        wheel = new SharedDeadlineWheel(MS, IDLE_CHECK);
+        wheel.acquire();
+    }
+
+    @AfterEach
+    void tearDown() {
+        wheel.release();
+        assertFalse(wheel.isRunning(), "release of the last loop stops the wheel");
+    }
+
+    @Test
+    void noThreadUntilTheFirstDeadline() throws Exception {
+        assertFalse(wheel.isRunning());
+        assertEquals(0, wheel.starts());
+        assertEquals(0, wheel.pendingTimeouts());
+        Thread.sleep(3 * IDLE_CHECK / MS);
+        assertEquals(0, wheel.starts());
+    }
+
+    @Test
+    void anIdleWheelStopsItsThreadAndTheNextDeadlineStartsANewOne() throws Exception {
+        Thread first = fireOnce(5 * MS);
+        assertTrue(awaitStopped(), "the wheel kept running with nothing to do");
+        first.join(5_000);
+        assertFalse(first.isAlive(), "the idle wheel's thread is still alive");
+
+        Thread second = fireOnce(5 * MS);
+        assertNotSame(first, second);
+        assertEquals(2, wheel.starts());
+        assertTrue(awaitStopped());
+        second.join(5_000);
+        assertFalse(second.isAlive());
+    }
+
+    @Test
+    void aWheelWithAPendingDeadlineKeepsRunning() throws Exception {
+        CountDownLatch fired = new CountDownLatch(1);
+        long armedAt = System.nanoTime();
+        wheel.newTimeout(timeout -> fired.countDown(), 15 * IDLE_CHECK);
+        for (int i = 0; i < 10; i++) {
+            Thread.sleep(IDLE_CHECK / MS);
+            assertTrue(wheel.isRunning(), "stopped with a deadline pending");
+            assertEquals(1, wheel.starts());
+        }
+        assertTrue(fired.await(5, TimeUnit.SECONDS));
+        assertTrue(System.nanoTime() - armedAt >= 15 * IDLE_CHECK, "fired early");
+        assertEquals(1, wheel.starts());
+    }
+
+    /** A timeout cancelled before the check is not work: the wheel stops without running it. */
+    @Test
+    void aCancelledDeadlineDoesNotKeepTheWheelAlive() throws Exception {
+        AtomicInteger ran = new AtomicInteger();
+        Timeout timeout = wheel.newTimeout(t -> ran.incrementAndGet(), TimeUnit.SECONDS.toNanos(30));
+        assertEquals(1, wheel.pendingTimeouts());
+        assertTrue(timeout.cancel());
+        assertTrue(awaitStopped(), "a cancelled timeout kept the wheel running");
+        assertEquals(0, ran.get());
+    }
+
+    /**
+     * Four threads arm short deadlines in bursts separated by pauses around the idle-check period, so wheels
+     * stop and start many times while arms race with the checks: every deadline fires exactly once.
+     */
+    @Test
+    void noDeadlineIsLostWhileWheelsStopAndStart() throws Exception {
+        int threads = 4;
+        int perThread = 400;
+        AtomicInteger fired = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<CompletableFuture<Void>> armers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            armers.add(CompletableFuture.runAsync(() -> {
+                ThreadLocalRandom random = ThreadLocalRandom.current();
+                for (int i = 0; i < perThread; i++) {
+                    wheel.newTimeout(timeout -> fired.incrementAndGet(), random.nextLong(0, 3 * MS));
+                    if (random.nextInt(8) == 0) {
+                        sleepQuietly(random.nextLong(0, 2 * IDLE_CHECK / MS + 1));
+                    }
+                }
+            }, pool));
+        }
+        try {
+            CompletableFuture.allOf(armers.toArray(new CompletableFuture[0])).get(40, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (fired.get() < threads * perThread && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(threads * perThread, fired.get(), "deadlines lost or fired twice");
+        assertTrue(wheel.starts() > 1, "the pauses never let a wheel stop: the race was not exercised ("
+                + wheel.starts() + " start)");
+        Thread.sleep(50);
+        assertEquals(threads * perThread, fired.get(), "a deadline fired twice");
+    }
+
+    @Test
+    void aReleasedWheelRefusesDeadlines() {
+        wheel.release();
+        assertThrows(IllegalStateException.class, () -> wheel.newTimeout(timeout -> { }, MS));
+        wheel.acquire();
+    }
+
+    /** Arms a timeout and returns the wheel thread it fired on. */
+    private Thread fireOnce(long delayNanos) throws Exception {
+        CompletableFuture<Thread> ranOn = new CompletableFuture<>();
+        wheel.newTimeout(timeout -> ranOn.complete(Thread.currentThread()), delayNanos);
+        assertTrue(wheel.isRunning());
+        return ranOn.get(5, TimeUnit.SECONDS);
+    }
+
+    private boolean awaitStopped() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (wheel.isRunning() && System.nanoTime() < deadline) {
+            Thread.sleep(2);
+        }
+        return !wheel.isRunning();
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
