@@ -64,21 +64,13 @@ class AcceptPathTest {
 
         server.config().setAutoRead(true);
         await(() -> accepted.get() == 3 && GoNetpollServerSocketChannel.isAcceptQueueAnswerTrusted());
-        GoNetpollLoopCounters counters = factory.counters();
-        assertEquals(3, accepted.get(), counters.toString());
         assertTrue(GoNetpollServerSocketChannel.isAcceptQueueAnswerTrusted(), "3 counted, 3 accepted, 0 after");
-        assertEquals(4, counters.acceptSyscalls(), "three accepts and Go's EAGAIN: " + counters);
-        assertEquals(1, counters.acceptsWouldBlock(), counters.toString());
-        assertEquals(2, counters.acceptQueueQueries(), "one question before, one after: " + counters);
+        assertAcceptCounts("three accepts and Go's EAGAIN; one question before, one after", 3, 4, 1, 2);
 
         connect(server, 1);
         await(() -> accepted.get() == 4);
         Thread.sleep(50);
-        counters = factory.counters();
-        assertEquals(4, accepted.get(), counters.toString());
-        assertEquals(5, counters.acceptSyscalls(), "trusted: no failed accept4 any more: " + counters);
-        assertEquals(1, counters.acceptsWouldBlock(), counters.toString());
-        assertEquals(3, counters.acceptQueueQueries(), counters.toString());
+        assertAcceptCounts("trusted: no failed accept4 any more", 4, 5, 1, 3);
     }
 
     /**
@@ -93,21 +85,13 @@ class AcceptPathTest {
         server.config().setAutoRead(true);
         await(() -> accepted.get() == 5);
         Thread.sleep(50);
-        GoNetpollLoopCounters counters = factory.counters();
-        assertEquals(5, accepted.get(), counters.toString());
-        assertEquals(5, counters.acceptSyscalls(), "one accept4 per queued connection: " + counters);
-        assertEquals(0, counters.acceptsWouldBlock(), counters.toString());
-        assertEquals(1, counters.acceptQueueQueries(), "one question counted all five: " + counters);
+        assertAcceptCounts("one accept4 per queued connection; one question counted all five", 5, 5, 0, 1);
 
         // The parked listener is woken by the next connection's edge: one question, one accept.
         connect(server, 1);
         await(() -> accepted.get() == 6);
         Thread.sleep(50);
-        counters = factory.counters();
-        assertEquals(6, accepted.get(), counters.toString());
-        assertEquals(6, counters.acceptSyscalls(), counters.toString());
-        assertEquals(2, counters.acceptQueueQueries(), counters.toString());
-        assertEquals(0, counters.acceptsWouldBlock(), counters.toString());
+        assertAcceptCounts("one question and one accept for the new edge", 6, 6, 0, 2);
     }
 
     /**
@@ -121,11 +105,8 @@ class AcceptPathTest {
 
         server.config().setAutoRead(true);
         await(() -> accepted.get() == 20 && factory.counters().acceptQueueQueries() == 2);
+        assertAcceptCounts("20 counted, then 0 after the last four", 20, 20, 0, 2);
         GoNetpollLoopCounters counters = factory.counters();
-        assertEquals(20, accepted.get(), counters.toString());
-        assertEquals(20, counters.acceptSyscalls(), counters.toString());
-        assertEquals(0, counters.acceptsWouldBlock(), counters.toString());
-        assertEquals(2, counters.acceptQueueQueries(), "20 counted, then 0 after the last four: " + counters);
         assertTrue(counters.readyQueueRuns() >= 1, "the limit stopped the batch: " + counters);
     }
 
@@ -149,11 +130,7 @@ class AcceptPathTest {
         server.read();
         await(() -> factory.counters().acceptQueueQueries() == 2);
         Thread.sleep(50);
-        GoNetpollLoopCounters counters = factory.counters();
-        assertEquals(5, accepted.get(), counters.toString());
-        assertEquals(2, counters.acceptQueueQueries(), counters.toString());
-        assertEquals(5, counters.acceptSyscalls(), "the empty queue was asked, not accepted from: " + counters);
-        assertEquals(0, counters.acceptsWouldBlock(), counters.toString());
+        assertAcceptCounts("the empty queue was asked, not accepted from", 5, 5, 0, 2);
 
         // The parked accept is resumed by the next connection's edge.
         connect(server, 1);
@@ -231,6 +208,16 @@ class AcceptPathTest {
             listener.close();
             notListening.close();
         }
+    }
+
+    /** The accept counters as the loop left them; every assertion names the reason and all the counters. */
+    private void assertAcceptCounts(String why, int connections, int acceptSyscalls, int wouldBlock, int queries) {
+        GoNetpollLoopCounters counters = factory.counters();
+        String detail = why + ": " + counters;
+        assertEquals(connections, accepted.get(), detail);
+        assertEquals(acceptSyscalls, counters.acceptSyscalls(), detail);
+        assertEquals(wouldBlock, counters.acceptsWouldBlock(), detail);
+        assertEquals(queries, counters.acceptQueueQueries(), detail);
     }
 
     /** A listener with autoRead off and {@code count} finished handshakes waiting in its accept queue. */
