@@ -5,6 +5,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -82,6 +84,34 @@ final class LargeWrite {
             assertTrue(future.await(left, TimeUnit.NANOSECONDS), "write " + i + " of " + CHUNKS + " hangs");
             assertTrue(future.isSuccess(), "write " + i + " failed: " + future.cause());
         }
+    }
+
+    /**
+     * What became of the writes so far: how many succeeded, failed and are pending, and the first failure with
+     * its stack trace. For failure messages.
+     */
+    String describe() {
+        int succeeded = 0;
+        int failed = 0;
+        Throwable firstFailure = null;
+        for (ChannelFuture future : futures) {
+            if (future.isSuccess()) {
+                succeeded++;
+            } else if (future.isDone()) {
+                failed++;
+                if (firstFailure == null) {
+                    firstFailure = future.cause();
+                }
+            }
+        }
+        return succeeded + " writes succeeded, " + failed + " failed, " + (futures.size() - succeeded - failed)
+                + " pending" + (firstFailure == null ? "" : "; first failure: " + stackTrace(firstFailure));
+    }
+
+    static String stackTrace(Throwable t) {
+        StringWriter text = new StringWriter();
+        t.printStackTrace(new PrintWriter(text));
+        return text.toString();
     }
 
     /** Whether the last write is still pending: the flush has not got through. */

@@ -5,6 +5,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.DuplexChannel;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,11 +32,18 @@ final class PeerConnection implements AutoCloseable {
     /** Our listening channel on the {@link Side#SERVER} side, else {@code null}. */
     private final Channel server;
 
+    /**
+     * The stack that closed our channel: the close future's listeners run inside the close, on the loop, so
+     * this names the caller even when the transport closed the channel itself. For failure messages.
+     */
+    private volatile Throwable closedBy;
+
     private PeerConnection(Channel channel, EventRecorder recorder, Socket peer, Channel server) {
         this.channel = channel;
         this.recorder = recorder;
         this.peer = peer;
         this.server = server;
+        channel.closeFuture().addListener(future -> closedBy = new Throwable("closed here"));
     }
 
     /** Opens a connection; our channel gets {@code ALLOW_HALF_CLOSURE = allowHalfClosure}, auto-read on. */
@@ -95,6 +103,20 @@ final class PeerConnection implements AutoCloseable {
             total += n;
         }
         assertEquals(bytes, total);
+    }
+
+    /** Our channel's state and what its pipeline saw, for failure messages. */
+    String describe() {
+        StringBuilder text = new StringBuilder(channel.toString()).append(": open ").append(channel.isOpen())
+                .append(", active ").append(channel.isActive());
+        if (channel instanceof DuplexChannel) {
+            DuplexChannel duplex = (DuplexChannel) channel;
+            text.append(", input shut down ").append(duplex.isInputShutdown())
+                    .append(", output shut down ").append(duplex.isOutputShutdown());
+        }
+        return text.append("; user events ").append(recorder.userEvents).append("; exceptions ")
+                .append(recorder.exceptions).append("; channelInactive calls ").append(recorder.inactiveCalls.get())
+                .append("; ").append(closedBy == null ? "not closed" : LargeWrite.stackTrace(closedBy)).toString();
     }
 
     /** Our channel's close future and channelInactive, both within {@code seconds}. */
