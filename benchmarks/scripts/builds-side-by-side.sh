@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Before/after of a transport change: two builds of the examples jar, side by side with Netty's epoll in one
-# run, interleaved (before, after, epoll, before, after, epoll, ...). The server is pinned to core 0; the load
+# run, interleaved, the order rotated per run (before after epoll, after epoll before, epoll before after, ...;
+# see rotation.sh). The server is pinned to core 0; the load
 # generator (and the proxy's backend echo server) to core 1; each server JVM is warmed for WARMUP seconds.
 # Prints one line per run and a median table: rate, ratio to epoll, server CPU-microseconds per operation
 # (utime+stime of the server process from /proc/<pid>/stat, over the measured interval only).
@@ -15,6 +16,7 @@
 #        benchmarks/scripts/builds-side-by-side.sh /tmp/before.jar examples/target/gonetpoll-examples.jar proxy 5
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. benchmarks/scripts/rotation.sh
 BEFORE=$1; AFTER=$2; SCENARIO=$3; RUNS=${4:-3}; SECONDS_=${5:-10}
 WARMUP=${WARMUP:-15}
 PORT=${PORT:-18090}; BACKEND_PORT=$((PORT + 1))
@@ -56,7 +58,7 @@ load() {
 echo "machine: $(nproc) cores, $(uname -r), $(java -version 2>&1 | head -1), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "command: $0 $* (warm-up ${WARMUP}s per server)"
 for run in $(seq 1 "$RUNS"); do
-  for variant in before after epoll; do
+  for variant in $(rotated "$run" before after epoll); do
     case $variant in before) jar=$BEFORE; t=gonetpoll ;; after) jar=$AFTER; t=gonetpoll ;; epoll) jar=$AFTER; t=epoll ;; esac
     backend=
     log=$(mktemp)

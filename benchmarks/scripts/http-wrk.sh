@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# wrk against the http example, transports side by side in one run, interleaved A B C A B C ...
+# wrk against the http example, transports side by side in one run, interleaved with the order rotated per run
+# (A B C, B C A, C A B, ...; see rotation.sh).
 # The server is pinned to core 0 and wrk to core 1; each server JVM is warmed for WARMUP seconds first.
 # Prints one line per run and a median table with the ratio to epoll and server CPU-microseconds per request
 # (utime+stime of the server process from /proc/<pid>/stat, over the measured interval only).
@@ -9,6 +10,7 @@
 #        benchmarks/scripts/http-wrk.sh 3 10 64 16    (16 pipelined requests per write)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. benchmarks/scripts/rotation.sh
 RUNS=${1:-3}; SECONDS_=${2:-10}; CONNS=${3:-64}; DEPTH=${4:-1}
 WARMUP=${WARMUP:-15}
 TRANSPORTS=${TRANSPORTS:-"gonetpoll epoll nio"}
@@ -31,7 +33,8 @@ echo "machine: $(nproc) cores, $(uname -r), $(java -version 2>&1 | head -1), $(g
 echo "command: $0 $RUNS $SECONDS_ $CONNS $DEPTH (warm-up ${WARMUP}s per server)"
 results=$(mktemp)
 for run in $(seq 1 "$RUNS"); do
-  for t in $TRANSPORTS; do
+  # shellcheck disable=SC2086 # TRANSPORTS is a space-separated list
+  for t in $(rotated "$run" $TRANSPORTS); do
     log=$(mktemp)
     taskset -c 0 java -Xms1g -Xmx1g -jar "$JAR" http --transport "$t" --port "$PORT" > "$log" 2>&1 &
     pid=$!

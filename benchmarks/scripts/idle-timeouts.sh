@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Scenario g: N connections, each with a read timeout and a 16-byte message about once a second. Compares the
 # transport's deadline (GoNetpoll READ_TIMEOUT_MILLIS) with epoll + ReadTimeoutHandler and epoll +
-# IdleStateHandler, interleaved A B C A B C ...: server CPU per message (from /proc, measured window only), live
+# IdleStateHandler, interleaved with the order rotated per run (A B C, B C A, C A B, ...): server CPU per message (from /proc, measured window only), live
 # heap per connection (after full GCs, open minus closed), and for GoNetpoll the deadline-wheel operations per
 # message. Server on core 0, load on core 1, each server warmed WARMUP seconds before measuring.
 #
@@ -11,6 +11,7 @@
 #   VARIANTS="gonetpoll-read-timeout-millis gonetpoll-read-timeout-millis+tick100 epoll-read-timeout-handler"
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. benchmarks/scripts/rotation.sh
 RUNS=${1:-3}; CONNS=${2:-10000}; SECONDS_=${3:-30}
 WARMUP=${WARMUP:-15}
 TIMEOUT_MILLIS=${TIMEOUT_MILLIS:-10000}
@@ -25,7 +26,8 @@ echo "machine: $(nproc) cores, $(uname -r), $(java -version 2>&1 | head -1), $(g
 echo "command: $0 $RUNS $CONNS $SECONDS_ (warm-up ${WARMUP}s, timeout ${TIMEOUT_MILLIS} ms, server heap $HEAP)"
 results=$(mktemp)
 for run in $(seq 1 "$RUNS"); do
-  for v in $VARIANTS; do
+  # shellcheck disable=SC2086 # VARIANTS is a space-separated list
+  for v in $(rotated "$run" $VARIANTS); do
     log=$(mktemp)
     name=${v%%+tick*}
     tick=$([ "$name" != "$v" ] && echo "--deadline-tick-millis ${v##*+tick}" || true)

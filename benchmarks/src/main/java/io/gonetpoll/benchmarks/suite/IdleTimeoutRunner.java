@@ -9,7 +9,9 @@ import java.util.regex.Pattern;
 /**
  * Scenario g with the benchmarks module's own {@code idle-server} and {@code idle-load} (unchanged): N
  * connections each sending 16 bytes about once a second, every connection with a 10 s read timeout, done three
- * ways. Interleaved A B C A B C like the rest; the load measures the server's CPU itself.
+ * ways. Interleaved with the order rotated per run (A B C, B C A, C A B), as {@link InterleavedRunner} does: in
+ * the fixed order of the suite run of 2026-12-02 05:36 GoNetpoll's variant, always first, had the highest and
+ * the lowest CPU per message of all nine runs. The load measures the server's CPU itself.
  */
 final class IdleTimeoutRunner {
     static final List<String> VARIANTS = List.of(
@@ -31,7 +33,7 @@ final class IdleTimeoutRunner {
 
     void run() throws InterruptedException {
         for (int run = 1; run <= settings.runs; run++) {
-            for (String variant : VARIANTS) {
+            for (String variant : InterleavedRunner.rotated(VARIANTS, run - 1)) {
                 try {
                     IdleSample sample = measure(variant, run);
                     results.idle.add(sample);

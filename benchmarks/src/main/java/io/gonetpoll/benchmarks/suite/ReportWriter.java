@@ -92,8 +92,9 @@ final class ReportWriter {
                 + "(`strace --seccomp-bpf`): the server runs at nearly full speed there.");
         line("- g uses the benchmarks module's `idle-server` / `idle-load`: " + settings.idleConnections
                 + " connections, each sending 16 bytes about once a second, 10 s read timeout, " + settings.idleWarmupSeconds
-                + " s warm-up, " + settings.idleMeasureSeconds + " s measured; heap per connection is the live heap "
-                + "after full GCs with all connections open minus the same after all closed.");
+                + " s warm-up, " + settings.idleMeasureSeconds + " s measured, the three variants in the order "
+                + String.join(", ", IdleTimeoutRunner.VARIANTS) + " rotated by one per run; heap per connection is "
+                + "the live heap after full GCs with all connections open minus the same after all closed.");
         line("");
     }
 
