@@ -1,34 +1,24 @@
 package io.gonetpoll.it.fault;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.gonetpoll.it.OpenFiles;
+
+import java.io.UncheckedIOException;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /**
- * fd number → link target of {@code /proc/self/fd}, for the message of a failed fd-count check: the count
- * ({@link io.gonetpoll.it.OpenFiles}) says that something changed, the difference says what.
+ * fd number → link target of {@code /proc/self/fd}, all of them, for the message of a failed fd-count check:
+ * the count ({@link OpenFiles#count}) says that something changed, the difference says what.
  */
 final class FdSnapshot {
     private FdSnapshot() {
     }
 
     static Map<Integer, String> take() {
-        Map<Integer, String> fds = new TreeMap<>();
-        try (Stream<Path> entries = Files.list(Path.of("/proc/self/fd"))) {
-            entries.forEach(entry -> {
-                try {
-                    fds.put(Integer.parseInt(entry.getFileName().toString()), Files.readSymbolicLink(entry).toString());
-                } catch (IOException gone) {
-                    // Closed between the listing and the readlink (the listing's own directory fd, for one).
-                }
-            });
-        } catch (IOException e) {
+        try {
+            return OpenFiles.targets();
+        } catch (UncheckedIOException e) {
             return Map.of(-1, e.toString());
         }
-        return fds;
     }
 
     /** What {@code after} has that {@code before} has not ("+") and the reverse ("-"). */

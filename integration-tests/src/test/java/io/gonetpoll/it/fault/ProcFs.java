@@ -1,9 +1,10 @@
 package io.gonetpoll.it.fault;
 
+import io.gonetpoll.it.OpenFiles;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
@@ -38,22 +39,7 @@ final class ProcFs {
 
     /** How many fds of this process link to {@code target}, e.g. {@code anon_inode:[eventpoll]}. */
     static long selfFdsLinkingTo(String target) {
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            return fds.filter(fd -> target.equals(linkTarget(fd))).count();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String linkTarget(Path fd) {
-        try {
-            return Files.readSymbolicLink(fd).toString();
-        } catch (NoSuchFileException closedMeanwhile) {
-            // The listing's own directory fd, or an fd closed between list and readlink.
-            return "";
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return OpenFiles.targets().values().stream().filter(target::equals).count();
     }
 
     private static String read(Path file) {
