@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Scenario g: N connections, each with a read timeout and a 16-byte message about once a second. Compares the
 # transport's deadline (GoNetpoll READ_TIMEOUT_MILLIS) with epoll + ReadTimeoutHandler and epoll +
-# IdleStateHandler, interleaved with the order rotated per run (A B C, B C A, C A B, ...): server CPU per message (from /proc, measured window only), live
-# heap per connection (after full GCs, open minus closed), and for GoNetpoll the deadline-wheel operations per
-# message. Server on core 0, load on core 1, each server warmed WARMUP seconds before measuring.
+# IdleStateHandler, interleaved with the order rotated per run (A B C, B C A, C A B, ...; see rotation.sh):
+# server CPU per message (from /proc, measured window only), live heap per connection (after full GCs, open
+# minus closed), and for GoNetpoll the deadline-wheel operations per message. Server on core 0, load on core 1,
+# each server warmed WARMUP seconds before measuring.
 #
 # usage: benchmarks/scripts/idle-timeouts.sh [runs] [connections] [measure-seconds]
 #   e.g. benchmarks/scripts/idle-timeouts.sh 3 10000 30

@@ -4,9 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.util.internal.ThrowableUtil;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -104,14 +103,9 @@ final class LargeWrite {
                 }
             }
         }
+        String first = firstFailure == null ? "" : "; first failure: " + ThrowableUtil.stackTraceToString(firstFailure);
         return succeeded + " writes succeeded, " + failed + " failed, " + (futures.size() - succeeded - failed)
-                + " pending" + (firstFailure == null ? "" : "; first failure: " + stackTrace(firstFailure));
-    }
-
-    static String stackTrace(Throwable t) {
-        StringWriter text = new StringWriter();
-        t.printStackTrace(new PrintWriter(text));
-        return text.toString();
+                + " pending" + first;
     }
 
     /** Whether the last write is still pending: the flush has not got through. */

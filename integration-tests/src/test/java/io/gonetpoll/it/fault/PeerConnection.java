@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.internal.ThrowableUtil;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -114,9 +115,11 @@ final class PeerConnection implements AutoCloseable {
             text.append(", input shut down ").append(duplex.isInputShutdown())
                     .append(", output shut down ").append(duplex.isOutputShutdown());
         }
+        Throwable closer = closedBy;
         return text.append("; user events ").append(recorder.userEvents).append("; exceptions ")
                 .append(recorder.exceptions).append("; channelInactive calls ").append(recorder.inactiveCalls.get())
-                .append("; ").append(closedBy == null ? "not closed" : LargeWrite.stackTrace(closedBy)).toString();
+                .append("; ").append(closer == null ? "not closed" : ThrowableUtil.stackTraceToString(closer))
+                .toString();
     }
 
     /** Our channel's close future and channelInactive, both within {@code seconds}. */
