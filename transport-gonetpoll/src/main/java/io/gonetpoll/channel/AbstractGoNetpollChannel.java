@@ -21,62 +21,35 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.channels.UnresolvedAddressException;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
- * What every GoNetpoll channel shares: the socket, its {@link PollDesc}, the registration with its loop, and
- * the dispatch of loop events to the operations of a channel (Go: {@code internal/poll.FD}).
+ * What every GoNetpoll channel shares: the socket, its {@link PollDesc}, its {@link Deadlines}, the
+ * registration with its loop, and the dispatch of loop events to the operations of a channel (Go:
+ * {@code internal/poll.FD}). Subclasses add the operations: {@link AbstractGoNetpollStreamChannel} reads,
+ * writes and connects a byte stream, {@link AbstractGoNetpollServerChannel} accepts.
  *
  * <p>Registration and epoll. Registering with a loop takes a slot ({@link GoNetpollIoHandler#register}); the
- * fd enters epoll ({@link #arm()}) once the socket can report meaningful readiness — at registration if it is
- * already active (accepted, or created from a connected fd), otherwise when it starts listening or
+ * fd enters epoll ({@link #addToEpoll()}) once the socket can report meaningful readiness: at registration if
+ * it is already active (accepted, or created from a connected fd), otherwise when it starts listening or
  * connecting, because an unbound or unconnected socket reports {@code EPOLLHUP} at once
- * (TRANSPORT-SURVEY §7 #7). Deregistration deletes it again; re-registration on another loop adds it there.
- *
- * <p>Deadlines (DESIGN §4; Go: {@code pollDesc.rd/wd}). A {@link DeadlineTimer} keeps them on the group's wheel;
- * when one passes, the waiting operation of that side fails ({@link PollDesc#expire}) and the side stays
- * expired until a deadline is set again. How a failure reaches the pipeline:
- * <ul>
- *   <li>Read (accept, for a listener): {@link ReadDeadlineExceededException} through {@code exceptionCaught},
- *   once per expiry: when a parked read fails, or at the first {@code read()} after an expiry that found no
- *   read waiting. Go fails every {@code Read} call; a Netty read is a request whose answer comes later, so
- *   the requests made while expired are remembered instead and run as soon as a deadline is set again. The
- *   channel stays open. With auto-read, {@code read()} is requested again after the exception, as after
- *   every read: under {@code READ_TIMEOUT_MILLIS} that starts a new timeout.</li>
- *   <li>Write: see {@link GoNetpollSocketChannel}.</li>
- * </ul>
+ * (docs/epoll-pitfalls.md#an-unconnected-socket-reports-epollhup). Deregistration deletes it again;
+ * re-registration on another loop adds it there.
  */
 abstract class AbstractGoNetpollChannel extends AbstractChannel implements UnixChannel {
     final GoNetpollSocket socket;
     final PollDesc pollDesc = new PollDesc();
+    final Deadlines deadlines = new Deadlines(this);
 
     /** The current registration (Netty wraps ours), or {@code null} before the first one. Loop thread. */
     private IoRegistration registration;
-    /** The loop that owns {@link #registration}: counters and the shared IovArray. Loop thread. */
-    GoNetpollIoHandler loop;
+    /** The loop's IO handler for {@link #registration}: counters, deadline wheel, shared IovArray. Loop thread. */
+    private GoNetpollIoHandler ioHandler;
 
     private volatile SocketAddress local;
     private volatile SocketAddress remote;
     volatile boolean active;
     /** EOF or a read error was seen (or the channel closed): no read is attempted any more. Loop thread. */
     boolean inputClosedSeenErrorOnRead;
-
-    /**
-     * Read and write deadlines, created when first used (most channels never have one); expiries run
-     * {@link #deadlinesExpired} on the channel's loop. Loop thread, or the registering thread before that.
-     */
-    private DeadlineTimer deadlines;
-    /** The deadline of the side was set by the user, not by a *_TIMEOUT_MILLIS option. Loop thread. */
-    private boolean readDeadlineExplicit;
-    private boolean writeDeadlineExplicit;
-    /** A read was wanted while the read side was expired (Go: a Read call failed); it runs once a deadline is set. */
-    private boolean readWantedWhileExpired;
-    /** The current read / write expiry was reported to the pipeline. */
-    private boolean readExpiryReported;
-    private boolean writeExpiryReported;
-    /** The write deadline is WRITE_TIMEOUT_MILLIS's, armed while a flush is parked. */
-    private boolean writeTimeoutArmed;
 
     AbstractGoNetpollChannel(Channel parent, GoNetpollSocket socket, boolean active) {
         super(parent);
@@ -113,12 +86,16 @@ abstract class AbstractGoNetpollChannel extends AbstractChannel implements UnixC
     }
 
     /**
-     * Always {@code true}: compatibility is checked in {@link #doRegister}, which fails the registration promise
-     * with a message naming this channel's type and the loop's (Netty's own check only names the loop class,
-     * {@code SingleThreadIoEventLoop}, which says nothing about what is wrong).
+     * Always {@code true}, and {@link #doRegister} checks instead: Netty's own refusal only names the loop class,
+     * {@code SingleThreadIoEventLoop}, which says nothing about what is wrong, while ours names this channel's
+     * type and the loop's IoHandler. The price is that Netty hands the channel to the foreign loop before
+     * {@code doRegister} runs there; what runs there is only that check, which fails the promise before
+     * anything touches the loop, and Netty's close of a channel that failed to register, which closes the
+     * socket (nothing of ours is registered anywhere). {@code IncompatibleEventLoopTest} checks this on NIO,
+     * epoll and io_uring loops: the channel ends closed, its fd released, the loop unharmed.
      */
     @Override
-    protected boolean isCompatible(EventLoop loop) {
+    protected boolean isCompatible(EventLoop eventLoop) {
         return true;
     }
 
@@ -136,14 +113,12 @@ abstract class AbstractGoNetpollChannel extends AbstractChannel implements UnixC
                 return;
             }
             registration = (IoRegistration) f.getNow();
-            loop = registration.attachment();
+            ioHandler = registration.attachment();
             pollDesc.reset();
-            if (deadlines != null) {
-                deadlines.attach(loop.deadlineWheel(), loop.counters());
-            }
+            deadlines.registered(eventLoop, ioHandler);
             if (isActive()) {
                 try {
-                    arm();
+                    addToEpoll();
                 } catch (UncheckedIOException e) {
                     registration.cancel();
                     promise.setFailure(e.getCause());
@@ -155,8 +130,8 @@ abstract class AbstractGoNetpollChannel extends AbstractChannel implements UnixC
     }
 
     /** Adds the fd to the loop's epoll, once per registration (Go: {@code netpollopen}). */
-    final void arm() {
-        registration.submit(GoNetpollIoOps.ARM);
+    final void addToEpoll() {
+        registration.submit(GoNetpollIoOps.EPOLL_ADD);
     }
 
     @Override
@@ -171,34 +146,33 @@ abstract class AbstractGoNetpollChannel extends AbstractChannel implements UnixC
         return registration != null && registration.isValid();
     }
 
+    /** The IO handler of the loop this channel is (or was last) registered with. Loop thread. */
+    final GoNetpollIoHandler ioHandler() {
+        return ioHandler;
+    }
+
+    final LoopCounters counters() {
+        return ioHandler.counters();
+    }
+
     /**
-     * Channel.read(): park the read until an edge, or queue it if readiness is already latched. Under
-     * {@code READ_TIMEOUT_MILLIS} each read request first moves the read deadline to now + timeout (Go's
-     * {@code SetReadDeadline(time.Now().Add(d))} before each {@code Read}); past an expired deadline the
-     * request is remembered, and reported once.
+     * Channel.read(): park the read until an edge, or queue it if readiness is already latched; past an expired
+     * read deadline the request waits in {@link Deadlines} instead.
      */
     @Override
     protected void doBeginRead() {
-        if (!isRegisteredWithLoop()) {
+        if (!isRegisteredWithLoop() || !deadlines.readRequested(readTimeoutMillis())) {
             return;
         }
-        int timeoutMillis = readTimeoutMillis();
-        if (timeoutMillis > 0 && !readDeadlineExplicit) {
-            clearReadExpiry();
-            deadlines().set(PollDesc.READ, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
+        if (pollDesc.request(Sides.READ)) {
+            registration.submit(GoNetpollIoOps.QUEUE_READ);
         }
-        if (pollDesc.isExpired(PollDesc.READ)) {
-            readWantedWhileExpired = true;
-            if (!readExpiryReported) {
-                readExpiryReported = true;
-                // Not from inside read(): that would re-enter the pipeline from an outbound call.
-                eventLoop().execute(this::fireReadDeadlineExceeded);
-            }
-            return;
-        }
-        readWantedWhileExpired = false;
-        if (pollDesc.request(PollDesc.READ)) {
-            registration.submit(GoNetpollIoOps.SCHEDULE_READ);
+    }
+
+    /** A read remembered while the read deadline was expired may run now. */
+    final void beginReadIfRegistered() {
+        if (isActive() && isRegisteredWithLoop()) {
+            doBeginRead();
         }
     }
 
@@ -212,203 +186,15 @@ abstract class AbstractGoNetpollChannel extends AbstractChannel implements UnixC
         return "read deadline exceeded";
     }
 
-    private DeadlineTimer deadlines() {
-        DeadlineTimer timer = deadlines;
-        if (timer == null) {
-            timer = new DeadlineTimer() {
-                @Override
-                void runOnChannelLoop(Runnable task) {
-                    eventLoop().execute(task);
-                }
-
-                @Override
-                void expired(int sides) {
-                    deadlinesExpired(sides);
-                }
-            };
-            deadlines = timer;
-            if (isRegisteredWithLoop()) {
-                timer.attach(loop.deadlineWheel(), loop.counters());
-            }
-        }
-        return timer;
-    }
-
-    private void cancelDeadlines() {
-        if (deadlines != null) {
-            deadlines.cancelAll();
-        }
-    }
-
-    /** A deadline passed (on the loop). */
-    private void deadlinesExpired(int sides) {
-        if (!isOpen()) {
-            return;
-        }
-        if ((sides & PollDesc.READ) != 0 && pollDesc.expire(PollDesc.READ)) {
-            readWantedWhileExpired = true;
-            readExpiryReported = true;
-            fireReadDeadlineExceeded();
-        }
-        if ((sides & PollDesc.WRITE) != 0 && isOpen()) {
-            writeDeadlineExpired();
-        }
-    }
-
-    private void fireReadDeadlineExceeded() {
-        if (!isOpen()) {
-            return;
-        }
-        pipeline().fireExceptionCaught(new ReadDeadlineExceededException(readDeadlineMessage()));
-        // Auto-read asks again, as after any read; a deadline still expired keeps the request waiting.
-        if (isOpen() && config().isAutoRead()) {
-            read();
-        }
-    }
-
-    /**
-     * The write deadline passed (on the loop). A parked (or queued) flush fails: every flushed message fails
-     * with {@link WriteDeadlineExceededException}, which also goes to {@code exceptionCaught}, and the channel
-     * closes, because part of a message may have been written and the stream cannot be resumed.
-     */
-    void writeDeadlineExpired() {
-        if (!pollDesc.expire(PollDesc.WRITE)) {
-            return;
-        }
-        writeExpiryReported = true;
-        WriteDeadlineExceededException cause = new WriteDeadlineExceededException(
-                "write deadline exceeded with a flush pending; closing the channel");
-        failFlushed(cause);
-        pipeline().fireExceptionCaught(cause);
-        unsafe().close(unsafe().voidPromise());
-    }
-
-    /**
-     * A flush while the write deadline has passed (Go: {@code Write} fails before the syscall): the flushed
-     * messages fail with {@link WriteDeadlineExceededException}; nothing of them was written, so the channel
-     * stays open and writes again once a deadline is set. {@code exceptionCaught} hears of it once per expiry.
-     */
-    private void failFlushedWhileWriteExpired() {
-        ChannelOutboundBuffer outbound = unsafe().outboundBuffer();
-        if (outbound == null || outbound.isEmpty()) {
-            return;
-        }
-        WriteDeadlineExceededException cause = new WriteDeadlineExceededException("write deadline exceeded");
-        failFlushed(cause);
-        if (!writeExpiryReported) {
-            writeExpiryReported = true;
-            pipeline().fireExceptionCaught(cause);
-        }
-    }
-
-    /** Fails the flushed messages, in order, leaving unflushed ones (Netty's own failFlushed is not public). */
-    private void failFlushed(Throwable cause) {
-        ChannelOutboundBuffer outbound = unsafe().outboundBuffer();
-        if (outbound != null) {
-            while (outbound.remove(cause)) {
-                // Each call fails the oldest flushed message.
-            }
-        }
-    }
-
-    /**
-     * {@code WRITE_TIMEOUT_MILLIS}: a flush parked, so the write deadline is now + timeout, unless the user set
-     * one. Each park after progress moves it later (lazily, see {@link DeadlineTimer}): it measures time without
-     * progress.
-     */
-    final void armWriteTimeout(int timeoutMillis) {
-        if (!writeDeadlineExplicit) {
-            writeTimeoutArmed = true;
-            deadlines().set(PollDesc.WRITE, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
-        }
-    }
-
-    /** The outbound buffer drained: the {@code WRITE_TIMEOUT_MILLIS} deadline, if armed, is no longer needed. */
-    final void clearWriteTimeout() {
-        if (writeTimeoutArmed) {
-            writeTimeoutArmed = false;
-            deadlines().set(PollDesc.WRITE, 0);
-        }
-    }
-
-    private void clearReadExpiry() {
-        pollDesc.clearExpired(PollDesc.READ);
-        readExpiryReported = false;
-    }
-
-    /**
-     * Sets the deadline of {@code sides} to the absolute {@link System#nanoTime()} value {@code deadline}
-     * ({@code 0} clears), from any thread: on the loop, or before registration in the caller's thread.
-     */
-    final void setDeadline(int sides, long deadline) {
-        EventLoop eventLoop;
-        try {
-            eventLoop = eventLoop();
-        } catch (IllegalStateException notRegistered) {
-            // Not yet given to a loop: the registration arms what is set here (same thread, or handed over
-            // by the registering thread's submission to the loop).
-            setDeadline0(sides, deadline);
-            return;
-        }
-        if (eventLoop.inEventLoop()) {
-            setDeadline0(sides, deadline);
-        } else {
-            eventLoop.execute(() -> setDeadline0(sides, deadline));
-        }
-    }
-
-    private void setDeadline0(int sides, long deadline) {
-        if (!isOpen()) {
-            return;
-        }
-        if ((sides & PollDesc.READ) != 0) {
-            readDeadlineExplicit = deadline != 0;
-            clearReadExpiry();
-        }
-        if ((sides & PollDesc.WRITE) != 0) {
-            writeDeadlineExplicit = deadline != 0;
-            clearWriteExpiry();
-        }
-        if (deadlines != null || deadline != 0) {
-            deadlines().set(sides, deadline);
-        }
-        if (readWantedWhileExpired && (sides & PollDesc.READ) != 0) {
-            readWantedWhileExpired = false;
-            if (isActive() && isRegisteredWithLoop()) {
-                doBeginRead();
-            }
-        }
-    }
-
-    /** A new write deadline was set: writes may run again. */
-    private void clearWriteExpiry() {
-        pollDesc.clearExpired(PollDesc.WRITE);
-        writeExpiryReported = false;
-        writeTimeoutArmed = false;
-    }
-
-    /**
-     * {@code now + timeout} on the nanoTime clock, for the {@code Duration} setters: negative and zero durations
-     * give a deadline that has passed (Go: {@code SetDeadline(time.Now())}), huge ones are capped at about 73
-     * years so that differences of nanoTime values cannot overflow; never {@code 0}, which would clear.
-     */
-    static long deadlineAfter(Duration timeout) {
-        long nanos;
-        try {
-            nanos = timeout.toNanos();
-        } catch (ArithmeticException overflow) {
-            nanos = timeout.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
-        }
-        long cap = Long.MAX_VALUE >> 2;
-        nanos = Math.max(-cap, Math.min(cap, nanos));
-        long deadline = System.nanoTime() + nanos;
-        return deadline == 0 ? 1 : deadline;
+    /** A connect is in progress: it waits on the write side, but a write deadline does not bound it. */
+    boolean isConnectPending() {
+        return false;
     }
 
     /** Runs the write side again at the next loop turn (a flush whose write quantum ran out). */
-    final void scheduleWrite() {
-        if (pollDesc.schedule(PollDesc.WRITE)) {
-            registration.submit(GoNetpollIoOps.SCHEDULE_WRITE);
+    final void queueWrite() {
+        if (pollDesc.schedule(Sides.WRITE)) {
+            registration.submit(GoNetpollIoOps.QUEUE_WRITE);
         }
     }
 
@@ -417,17 +203,17 @@ abstract class AbstractGoNetpollChannel extends AbstractChannel implements UnixC
         if (!isRegistered()) {
             return;
         }
-        EventLoop loop = eventLoop();
-        if (loop.inEventLoop()) {
-            cancelRead0();
+        EventLoop eventLoop = eventLoop();
+        if (eventLoop.inEventLoop()) {
+            cancelReadOnLoop();
         } else {
-            loop.execute(this::cancelRead0);
+            eventLoop.execute(this::cancelReadOnLoop);
         }
     }
 
-    private void cancelRead0() {
-        pollDesc.cancel(PollDesc.READ);
-        readWantedWhileExpired = false;
+    private void cancelReadOnLoop() {
+        pollDesc.cancel(Sides.READ);
+        deadlines.readCancelled();
     }
 
     @Override
@@ -456,13 +242,13 @@ abstract class AbstractGoNetpollChannel extends AbstractChannel implements UnixC
         try {
             closeOperations();
             if (isRegistered()) {
-                EventLoop loop = eventLoop();
-                if (loop.inEventLoop()) {
-                    cancelDeadlines();
+                EventLoop eventLoop = eventLoop();
+                if (eventLoop.inEventLoop()) {
+                    deadlines.closed();
                     doDeregister();
                 } else {
-                    loop.execute(() -> {
-                        cancelDeadlines();
+                    eventLoop.execute(() -> {
+                        deadlines.closed();
                         doDeregister();
                     });
                 }
@@ -527,7 +313,7 @@ abstract class AbstractGoNetpollChannel extends AbstractChannel implements UnixC
     @Override
     protected abstract AbstractGoNetpollUnsafe newUnsafe();
 
-    /** The channel's side of the loop: events and ready-queue runs arrive here, on the loop thread. */
+    /** The channel's side of the loop: edges and ready-queue runs arrive here, on the loop thread. */
     abstract class AbstractGoNetpollUnsafe extends AbstractUnsafe implements GoNetpollIoHandle {
         @Override
         public FileDescriptor fd() {
@@ -539,25 +325,39 @@ abstract class AbstractGoNetpollChannel extends AbstractChannel implements UnixC
             close(voidPromise());
         }
 
-        /**
-         * An edge resumes the parked sides ({@link PollDesc#ready}); a ready-queue run resumes the scheduled
-         * ones. The write side goes first: a refused connect arrives as EPOLLERR|EPOLLOUT and must fail the
-         * connect promise before any read is tried (netty#3785, #3848). The read side then reads what is
-         * queued before it acts on a FIN, because the read loop runs to EOF (netty#4317).
-         */
+        /** An epoll edge: resume the parked sides ({@link PollDesc#ready}); the others latch READY. */
         @Override
         public final void handle(IoRegistration registration, IoEvent event) {
-            GoNetpollIoEvent ioEvent = (GoNetpollIoEvent) event;
-            int resume = ioEvent.isScheduled()
-                    ? runScheduled(ioEvent.sides())
-                    : pollDesc.ready(ioEvent.sides(), ioEvent.isPeerClosed());
-            if ((resume & PollDesc.WRITE) != 0) {
+            GoNetpollIoEvent edge = (GoNetpollIoEvent) event;
+            resume(pollDesc.ready(edge.sides(), edge.isPeerClosed()), edge.isPeerClosed());
+        }
+
+        /** The ready queue reached the sides this channel queued: run those still wanted. */
+        @Override
+        public final void runQueued(int sides) {
+            int run = 0;
+            if ((sides & Sides.READ) != 0 && pollDesc.isScheduled(Sides.READ)) {
+                run |= Sides.READ;
+            }
+            if ((sides & Sides.WRITE) != 0 && pollDesc.isScheduled(Sides.WRITE)) {
+                run |= Sides.WRITE;
+            }
+            resume(run, false);
+        }
+
+        /**
+         * The write side goes first: a refused connect arrives as EPOLLERR|EPOLLOUT and must fail the connect
+         * promise before any read is tried (netty#3785, #3848). The read side then reads what is queued before
+         * it acts on a FIN, because the read loop runs to EOF (netty#4317).
+         */
+        private void resume(int sides, boolean peerClosedEdge) {
+            if ((sides & Sides.WRITE) != 0) {
                 writeReady();
             }
             if (isOpen()) {
-                if ((resume & PollDesc.READ) != 0) {
+                if ((sides & Sides.READ) != 0) {
                     readReady();
-                } else if (ioEvent.isPeerClosed()) {
+                } else if (peerClosedEdge) {
                     peerClosedWhileNotReading();
                 }
             }
@@ -565,17 +365,6 @@ abstract class AbstractGoNetpollChannel extends AbstractChannel implements UnixC
 
         /** An edge says the peer closed, and no read was parked to see it. */
         void peerClosedWhileNotReading() {
-        }
-
-        private int runScheduled(int sides) {
-            int run = 0;
-            if ((sides & PollDesc.READ) != 0 && pollDesc.runScheduled(PollDesc.READ)) {
-                run |= PollDesc.READ;
-            }
-            if ((sides & PollDesc.WRITE) != 0 && pollDesc.runScheduled(PollDesc.WRITE)) {
-                run |= PollDesc.WRITE;
-            }
-            return run;
         }
 
         /** The read side may run: the read loop, or the accept loop (Go: the goroutine parked in Read). */
@@ -592,9 +381,9 @@ abstract class AbstractGoNetpollChannel extends AbstractChannel implements UnixC
          */
         @Override
         protected final void flush0() {
-            if (pollDesc.isExpired(PollDesc.WRITE) && isActive()) {
-                failFlushedWhileWriteExpired();
-            } else if (!pollDesc.isParked(PollDesc.WRITE)) {
+            if (deadlines.isWriteExpired() && isActive()) {
+                deadlines.failFlushWhileExpired();
+            } else if (!pollDesc.isParked(Sides.WRITE)) {
                 super.flush0();
             }
         }

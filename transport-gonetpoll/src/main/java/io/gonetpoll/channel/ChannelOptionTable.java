@@ -8,7 +8,9 @@ import java.util.Set;
 
 /**
  * The options a config honours, each with its getter and setter, looked up once instead of walked through an
- * if-chain per call. One static table per config class; the config instance is passed in.
+ * if-chain per call. One static table per config class; the config instance is passed in. A table starts with
+ * the rows of the tables it includes (a parent config's, a family of options several configs share), so each
+ * row is written once.
  *
  * @param <C> the config type the accessors work on
  */
@@ -31,19 +33,35 @@ final class ChannelOptionTable<C> {
         }
     }
 
-    private final Map<ChannelOption<?>, Accessor<C, ?>> accessors = new IdentityHashMap<>();
+    /** Accessors of {@code C} or of a supertype of it (rows of included tables). */
+    private final Map<ChannelOption<?>, Accessor<?, ?>> accessors = new IdentityHashMap<>();
+
+    /** A table with the rows of {@code included}, whose accessors take {@code C} or a supertype of it. */
+    @SafeVarargs
+    ChannelOptionTable(ChannelOptionTable<? super C>... included) {
+        for (ChannelOptionTable<? super C> table : included) {
+            for (Map.Entry<ChannelOption<?>, Accessor<?, ?>> row : table.accessors.entrySet()) {
+                put(row.getKey(), row.getValue());
+            }
+        }
+    }
 
     <T> ChannelOptionTable<C> add(ChannelOption<T> option, Getter<C, T> getter, Setter<C, T> setter) {
-        if (accessors.put(option, new Accessor<>(getter, setter)) != null) {
+        put(option, new Accessor<>(getter, setter));
+        return this;
+    }
+
+    private void put(ChannelOption<?> option, Accessor<?, ?> accessor) {
+        if (accessors.put(option, accessor) != null) {
             throw new IllegalArgumentException("option added twice: " + option);
         }
-        return this;
     }
 
     boolean contains(ChannelOption<?> option) {
         return accessors.containsKey(option);
     }
 
+    /** Safe: every accessor takes {@code C} or a supertype of it. */
     @SuppressWarnings("unchecked")
     <T> T get(C config, ChannelOption<T> option) {
         return ((Accessor<C, T>) accessors.get(option)).getter.get(config);

@@ -70,49 +70,49 @@ abstract class DeadlineTimer implements TimerTask {
             // Timers of the previous registration count there; from now on they are stale.
             readSeq++;
             writeSeq++;
-            cancel(PollDesc.READ | PollDesc.WRITE);
+            cancel(Sides.BOTH);
         }
         this.wheel = wheel;
         this.counters = counters;
         if (readDeadline != 0 && readDeadline == writeDeadline) {
-            arm(PollDesc.READ | PollDesc.WRITE, readDeadline);
+            arm(Sides.BOTH, readDeadline);
         } else {
             if (readDeadline != 0) {
-                arm(PollDesc.READ, readDeadline);
+                arm(Sides.READ, readDeadline);
             }
             if (writeDeadline != 0) {
-                arm(PollDesc.WRITE, writeDeadline);
+                arm(Sides.WRITE, writeDeadline);
             }
         }
     }
 
     long deadline(int side) {
-        return side == PollDesc.READ ? readDeadline : writeDeadline;
+        return side == Sides.READ ? readDeadline : writeDeadline;
     }
 
     /** Sets the deadline of {@code sides} (READ, WRITE or both: then one timer serves both); 0 clears. */
     void set(int sides, long deadline) {
-        if (sides == PollDesc.READ && movesLaterThanTimer(readTimer, readTimerAt, deadline)) {
+        if (sides == Sides.READ && movesLaterThanTimer(readTimer, readTimerAt, deadline)) {
             readDeadline = deadline;
             return;
         }
-        if (sides == PollDesc.WRITE && movesLaterThanTimer(writeTimer, writeTimerAt, deadline)) {
+        if (sides == Sides.WRITE && movesLaterThanTimer(writeTimer, writeTimerAt, deadline)) {
             writeDeadline = deadline;
             return;
         }
-        if ((sides & PollDesc.READ) != 0) {
+        if ((sides & Sides.READ) != 0) {
             readSeq++;
             readDeadline = deadline;
         }
-        if ((sides & PollDesc.WRITE) != 0) {
+        if ((sides & Sides.WRITE) != 0) {
             writeSeq++;
             writeDeadline = deadline;
         }
         // A shared timer serves both sides: if only one side changes, the other needs a timer of its own.
         boolean wasShared = readTimer != null && readTimer == writeTimer;
         cancel(sides);
-        if (wasShared && sides != (PollDesc.READ | PollDesc.WRITE)) {
-            int other = sides ^ (PollDesc.READ | PollDesc.WRITE);
+        if (wasShared && sides != Sides.BOTH) {
+            int other = Sides.other(sides);
             cancel(other);
             if (deadline(other) != 0) {
                 arm(other, deadline(other));
@@ -132,20 +132,20 @@ abstract class DeadlineTimer implements TimerTask {
     void cancelAll() {
         readSeq++;
         writeSeq++;
-        cancel(PollDesc.READ | PollDesc.WRITE);
+        cancel(Sides.BOTH);
         readDeadline = 0;
         writeDeadline = 0;
     }
 
     private void cancel(int sides) {
-        if ((sides & PollDesc.READ) != 0 && readTimer != null) {
+        if ((sides & Sides.READ) != 0 && readTimer != null) {
             cancelTimer(readTimer);
             if (writeTimer == readTimer) {
                 writeTimer = null;
             }
             readTimer = null;
         }
-        if ((sides & PollDesc.WRITE) != 0 && writeTimer != null) {
+        if ((sides & Sides.WRITE) != 0 && writeTimer != null) {
             cancelTimer(writeTimer);
             writeTimer = null;
         }
@@ -169,11 +169,11 @@ abstract class DeadlineTimer implements TimerTask {
         }
         counters.increment(LoopCounters.DEADLINE_TIMER_ARMS);
         Timeout timer = wheel.newTimeout(this, delay);
-        if ((sides & PollDesc.READ) != 0) {
+        if ((sides & Sides.READ) != 0) {
             readTimer = timer;
             readTimerAt = deadline;
         }
-        if ((sides & PollDesc.WRITE) != 0) {
+        if ((sides & Sides.WRITE) != 0) {
             writeTimer = timer;
             writeTimerAt = deadline;
         }
@@ -194,11 +194,11 @@ abstract class DeadlineTimer implements TimerTask {
         int sides = 0;
         if (timer == readTimer) {
             readTimer = null;
-            sides |= PollDesc.READ;
+            sides |= Sides.READ;
         }
         if (timer == writeTimer) {
             writeTimer = null;
-            sides |= PollDesc.WRITE;
+            sides |= Sides.WRITE;
         }
         expireOrRearm(sides);
     }
@@ -206,10 +206,10 @@ abstract class DeadlineTimer implements TimerTask {
     /** The expiry posted for a deadline set in the past; sides set again since then are stale. */
     private void passed(int sides, int rseq, int wseq) {
         if (rseq != readSeq) {
-            sides &= ~PollDesc.READ;
+            sides &= ~Sides.READ;
         }
         if (wseq != writeSeq) {
-            sides &= ~PollDesc.WRITE;
+            sides &= ~Sides.WRITE;
         }
         expireOrRearm(sides);
     }
@@ -218,11 +218,11 @@ abstract class DeadlineTimer implements TimerTask {
     private void expireOrRearm(int sides) {
         int expired = 0;
         long now = System.nanoTime();
-        if ((sides & PollDesc.READ) != 0) {
-            expired |= rearmOrExpire(PollDesc.READ, readDeadline, now);
+        if ((sides & Sides.READ) != 0) {
+            expired |= rearmOrExpire(Sides.READ, readDeadline, now);
         }
-        if ((sides & PollDesc.WRITE) != 0) {
-            expired |= rearmOrExpire(PollDesc.WRITE, writeDeadline, now);
+        if ((sides & Sides.WRITE) != 0) {
+            expired |= rearmOrExpire(Sides.WRITE, writeDeadline, now);
         }
         if (expired != 0) {
             counters.increment(LoopCounters.DEADLINE_EXPIRIES);

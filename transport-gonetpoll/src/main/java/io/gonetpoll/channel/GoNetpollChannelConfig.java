@@ -6,6 +6,7 @@ import io.netty.channel.DefaultChannelConfig;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.channel.unix.RawUnixChannelOption;
+import io.netty.channel.unix.UnixChannelOption;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -18,6 +19,24 @@ import java.util.Map;
  * option and the value.
  */
 abstract class GoNetpollChannelConfig extends DefaultChannelConfig {
+    /** Rows every GoNetpoll socket has: its receive buffer. */
+    static final ChannelOptionTable<GoNetpollChannelConfig> SOCKET_OPTIONS =
+            new ChannelOptionTable<GoNetpollChannelConfig>()
+                    .add(ChannelOption.SO_RCVBUF, c -> c.get(GoNetpollSocket::getReceiveBufferSize),
+                            (c, v) -> c.setReceiveBufferSize0(v));
+
+    /** Rows of IP sockets (TCP, UDP), listeners included. */
+    static final ChannelOptionTable<GoNetpollChannelConfig> INET_OPTIONS =
+            new ChannelOptionTable<GoNetpollChannelConfig>()
+                    .add(ChannelOption.SO_REUSEADDR, c -> c.get(GoNetpollSocket::isReuseAddress),
+                            (c, v) -> c.set(s -> s.setReuseAddress(v)))
+                    .add(UnixChannelOption.SO_REUSEPORT, c -> c.get(GoNetpollSocket::isReusePort),
+                            (c, v) -> c.set(s -> s.setReusePort(v)))
+                    .add(GoNetpollChannelOption.IP_FREEBIND, c -> c.get(GoNetpollSocket::isIpFreeBind),
+                            (c, v) -> c.set(s -> s.setIpFreeBind(v)))
+                    .add(GoNetpollChannelOption.IP_TRANSPARENT, c -> c.get(GoNetpollSocket::isIpTransparent),
+                            (c, v) -> c.set(s -> s.setIpTransparent(v)));
+
     GoNetpollChannelConfig(AbstractGoNetpollChannel channel, RecvByteBufAllocator allocator) {
         super(channel, allocator);
     }
@@ -89,6 +108,12 @@ abstract class GoNetpollChannelConfig extends DefaultChannelConfig {
             throw new ChannelException(e);
         }
         return super.setOption(option, value);
+    }
+
+    /** SO_RCVBUF, validated; the public covariant setters of the leaves call this. */
+    final void setReceiveBufferSize0(int receiveBufferSize) {
+        checkRange(ChannelOption.SO_RCVBUF, receiveBufferSize, 1, Integer.MAX_VALUE);
+        set(s -> s.setReceiveBufferSize(receiveBufferSize));
     }
 
     @Override

@@ -3,17 +3,14 @@ package io.gonetpoll.channel;
 import io.netty.channel.IoEvent;
 
 /**
- * What the loop tells a channel: which sides are ready (an epoll edge, Go's {@code netpoll} modes 'r'/'w'),
- * or which scheduled sides the ready queue reached. All 16 combinations are created once; dispatch never
- * allocates.
+ * An epoll edge, as the loop hands it to a channel: which sides became ready (Go's {@code netpoll} modes
+ * 'r'/'w') and whether the peer closed. All 8 combinations are created once; dispatch never allocates.
  */
 final class GoNetpollIoEvent implements IoEvent {
-    /** Bits 0-1 are the sides ({@link PollDesc#READ}, {@link PollDesc#WRITE}). */
+    /** Bits 0-1 are the {@link Sides}. */
     private static final int PEER_CLOSED = 4;
-    /** The ready queue reached these sides; not an edge. */
-    private static final int SCHEDULED = 8;
 
-    private static final GoNetpollIoEvent[] EVENTS = new GoNetpollIoEvent[16];
+    private static final GoNetpollIoEvent[] EVENTS = new GoNetpollIoEvent[8];
 
     static {
         for (int i = 0; i < EVENTS.length; i++) {
@@ -34,10 +31,10 @@ final class GoNetpollIoEvent implements IoEvent {
     static GoNetpollIoEvent ofEpoll(int epollEvents) {
         int bits = 0;
         if ((epollEvents & (Native.EPOLLIN | Native.EPOLLRDHUP | Native.EPOLLHUP | Native.EPOLLERR)) != 0) {
-            bits |= PollDesc.READ;
+            bits |= Sides.READ;
         }
         if ((epollEvents & (Native.EPOLLOUT | Native.EPOLLHUP | Native.EPOLLERR)) != 0) {
-            bits |= PollDesc.WRITE;
+            bits |= Sides.WRITE;
         }
         if ((epollEvents & (Native.EPOLLRDHUP | Native.EPOLLHUP)) != 0) {
             bits |= PEER_CLOSED;
@@ -45,26 +42,18 @@ final class GoNetpollIoEvent implements IoEvent {
         return EVENTS[bits];
     }
 
-    static GoNetpollIoEvent scheduled(int sides) {
-        return EVENTS[SCHEDULED | sides];
-    }
-
+    /** The {@link Sides} that became ready. */
     int sides() {
-        return bits & (PollDesc.READ | PollDesc.WRITE);
+        return bits & Sides.BOTH;
     }
 
+    /** EPOLLRDHUP or EPOLLHUP: no data will follow what is queued. */
     boolean isPeerClosed() {
         return (bits & PEER_CLOSED) != 0;
     }
 
-    boolean isScheduled() {
-        return (bits & SCHEDULED) != 0;
-    }
-
     @Override
     public String toString() {
-        return "GoNetpollIoEvent{" + (isScheduled() ? "scheduled " : "edge ")
-                + ((bits & PollDesc.READ) != 0 ? "R" : "") + ((bits & PollDesc.WRITE) != 0 ? "W" : "")
-                + (isPeerClosed() ? " peerClosed" : "") + '}';
+        return "GoNetpollIoEvent{" + Sides.name(sides()) + (isPeerClosed() ? ", peerClosed" : "") + '}';
     }
 }

@@ -3,6 +3,7 @@ package io.gonetpoll.channel;
 import io.netty.channel.IoHandle;
 import io.netty.channel.IoHandler;
 import io.netty.channel.IoHandlerContext;
+import io.netty.channel.IoOps;
 import io.netty.channel.IoRegistration;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.channel.unix.IovArray;
@@ -12,6 +13,7 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * An event loop's IO: Go's netpoller for Netty (Go: {@code runtime/netpoll_epoll.go}). Use it through
@@ -42,16 +44,18 @@ public final class GoNetpollIoHandler implements IoHandler {
     private final FileDescriptor epollFd;
     private final Wakeup wakeup;
     private final EventArray events;
-    private final RegistrationTable registrations = new RegistrationTable(64);
+    private final RegistrationTable<Registration> registrations = new RegistrationTable<>(64);
     private final ReadyQueue readyQueue = new ReadyQueue();
     private final LoopCounters counters = new LoopCounters();
     /** Shared by the loop's channels for gathering writes; cleared before each use. */
     private final IovArray iovArray = new IovArray();
     /** The group's deadline wheel, held from this loop's creation to its destruction. */
     private final SharedDeadlineWheel deadlineWheel;
+    /** The factory that made this loop; told when it is destroyed, so that its totals outlive it. */
+    private final GoNetpollIoHandlerFactory factory;
 
     GoNetpollIoHandler(ThreadAwareExecutor executor, GoNetpollIoHandlerConfig config,
-                       SharedDeadlineWheel deadlineWheel) {
+                       GoNetpollIoHandlerFactory factory) {
         GoNetpoll.ensureAvailability();
         this.executor = executor;
         FileDescriptor epoll = null;
@@ -74,7 +78,8 @@ public final class GoNetpollIoHandler implements IoHandler {
         epollFd = epoll;
         wakeup = new Wakeup(eventFd);
         events = new EventArray(config.getMaxEventsPerWait());
-        this.deadlineWheel = deadlineWheel;
+        this.factory = factory;
+        this.deadlineWheel = factory.deadlineWheel();
         deadlineWheel.acquire();
     }
 
@@ -105,9 +110,7 @@ public final class GoNetpollIoHandler implements IoHandler {
             long start = context.shouldReportActiveIoTime() ? System.nanoTime() : 0;
             handled = dispatch(ready);
             int ran = readyQueue.runQueued();
-            for (int i = 0; i < ran; i++) {
-                counters.increment(LoopCounters.READY_QUEUE_RUNS);
-            }
+            counters.add(LoopCounters.READY_QUEUE_RUNS, ran);
             handled += ran;
             if (context.shouldReportActiveIoTime()) {
                 context.reportActiveIoTime(System.nanoTime() - start);
@@ -163,7 +166,7 @@ public final class GoNetpollIoHandler implements IoHandler {
                 counters.increment(LoopCounters.WAKEUP_EVENTS);
                 continue;
             }
-            GoNetpollIoRegistration registration = registrations.lookup(data);
+            Registration registration = registrations.lookup(data);
             if (registration == null) {
                 counters.increment(LoopCounters.STALE_EVENTS_DROPPED);
                 continue;
@@ -202,15 +205,15 @@ public final class GoNetpollIoHandler implements IoHandler {
             throw new IllegalArgumentException("a GoNetpoll event loop serves GoNetpoll channels only, not "
                     + handle.getClass().getName());
         }
-        GoNetpollIoRegistration registration = new GoNetpollIoRegistration(this, executor, (GoNetpollIoHandle) handle);
+        Registration registration = new Registration((GoNetpollIoHandle) handle);
         registration.eventData = registrations.add(registration);
         handle.registered();
         return registration;
     }
 
     /** {@code epoll_ctl(ADD)}, once per registration (Go: {@code netpollopen}). */
-    void arm(GoNetpollIoRegistration registration) {
-        if (registration.armed) {
+    private void epollAdd(Registration registration) {
+        if (registration.inEpoll) {
             throw new IllegalStateException("fd " + registration.handle.fd().intValue()
                     + " is already in epoll: GoNetpoll adds each socket once and never modifies it");
         }
@@ -220,21 +223,17 @@ public final class GoNetpollIoHandler implements IoHandler {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        registration.armed = true;
+        registration.inEpoll = true;
         counters.increment(LoopCounters.EPOLL_CTL_ADDS);
     }
 
-    void schedule(GoNetpollIoRegistration registration, int sides) {
-        readyQueue.add(registration, sides);
-    }
-
     /**
-     * The loop-side half of {@link GoNetpollIoRegistration#cancel()} (Go: {@code netpollclose} +
-     * {@code pollCache.free}): DEL while the fd is still open, then free the slot so its generation moves on.
+     * The loop-side half of {@link Registration#cancel()} (Go: {@code netpollclose} + {@code pollCache.free}):
+     * DEL while the fd is still open, then free the slot so its generation moves on.
      */
-    void unregister(GoNetpollIoRegistration registration) {
+    private void unregister(Registration registration) {
         FileDescriptor fd = registration.handle.fd();
-        if (registration.armed && fd.isOpen()) {
+        if (registration.inEpoll && fd.isOpen()) {
             try {
                 Native.epollCtlDel(epollFd.intValue(), fd.intValue());
                 counters.increment(LoopCounters.EPOLL_CTL_DELS);
@@ -242,14 +241,14 @@ public final class GoNetpollIoHandler implements IoHandler {
                 logger.debug("epoll_ctl(DEL) of fd {} failed", fd.intValue(), e);
             }
         }
-        registration.armed = false;
+        registration.inEpoll = false;
         registrations.remove(registration.eventData);
         registration.handle.unregistered();
     }
 
     @Override
     public void prepareToDestroy() {
-        for (GoNetpollIoRegistration registration : registrations.snapshot()) {
+        for (Registration registration : registrations.snapshot()) {
             try {
                 registration.cancel();
             } catch (Exception e) {
@@ -274,6 +273,7 @@ public final class GoNetpollIoHandler implements IoHandler {
         events.free();
         iovArray.release();
         deadlineWheel.release();
+        factory.retire(this);
     }
 
     @Override
@@ -302,9 +302,92 @@ public final class GoNetpollIoHandler implements IoHandler {
         return wakeup.writes();
     }
 
-    int registrationCount() {
-        return registrations.size();
+    /**
+     * One handle's place in this loop: its slot and generation ({@link EventData}), whether its fd is in epoll
+     * yet, and whether it was cancelled. {@link #cancel()} may come from any thread (Netty's contract);
+     * everything else runs on the loop.
+     */
+    private final class Registration implements IoRegistration, ReadyQueue.Entry {
+        private final GoNetpollIoHandle handle;
+        /** The epoll_data tag; set by {@link #register} right after construction. */
+        private long eventData;
+        /** The fd was added to epoll (once: it is never modified, only deleted at cancel). Loop thread. */
+        private boolean inEpoll;
+        /** 0 while valid, 1 once {@link #cancel()} won; any thread. */
+        private volatile int cancelled;
+
+        Registration(GoNetpollIoHandle handle) {
+            this.handle = handle;
+        }
+
+        /** The {@link GoNetpollIoHandler} of the loop: its counters, its deadline wheel, its shared IovArray. */
+        @SuppressWarnings("unchecked")
+        @Override
+        public <T> T attachment() {
+            return (T) GoNetpollIoHandler.this;
+        }
+
+        /**
+         * {@link GoNetpollIoOps#EPOLL_ADD} adds the fd to epoll; {@code QUEUE_*} put a side on the ready queue
+         * for the next loop turn. Loop thread only. Returns {@code -1} if the registration was cancelled,
+         * {@code 0} otherwise.
+         */
+        @Override
+        public long submit(IoOps ops) {
+            if (!(ops instanceof GoNetpollIoOps)) {
+                throw new IllegalArgumentException("GoNetpoll registrations take GoNetpollIoOps, not "
+                        + (ops == null ? "null" : ops.getClass().getName()));
+            }
+            assert executor.isExecutorThread(Thread.currentThread());
+            if (!isValid()) {
+                return -1;
+            }
+            GoNetpollIoOps op = (GoNetpollIoOps) ops;
+            if (op == GoNetpollIoOps.EPOLL_ADD) {
+                epollAdd(this);
+            } else {
+                readyQueue.add(this, op.sides);
+            }
+            return 0;
+        }
+
+        @Override
+        public boolean isValid() {
+            return cancelled == 0;
+        }
+
+        @Override
+        public boolean cancel() {
+            if (!CANCELLED.compareAndSet(this, 0, 1)) {
+                return false;
+            }
+            if (executor.isExecutorThread(Thread.currentThread())) {
+                unregister(this);
+            } else {
+                executor.execute(() -> unregister(this));
+            }
+            return true;
+        }
+
+        /** The ready queue reached this entry: run the queued sides if still registered. */
+        @Override
+        public boolean runQueued(int sides) {
+            if (!isValid()) {
+                return false;
+            }
+            handle.runQueued(sides);
+            return true;
+        }
+
+        @Override
+        public String toString() {
+            return "GoNetpollIoHandler.Registration{slot=" + EventData.slot(eventData) + ", generation="
+                    + EventData.generation(eventData) + ", inEpoll=" + inEpoll + ", valid=" + isValid() + '}';
+        }
     }
+
+    private static final AtomicIntegerFieldUpdater<Registration> CANCELLED =
+            AtomicIntegerFieldUpdater.newUpdater(Registration.class, "cancelled");
 
     private static void closeQuietly(FileDescriptor fd) {
         if (fd != null) {

@@ -4,19 +4,25 @@ import io.netty.channel.IoHandler;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.util.concurrent.ThreadAwareExecutor;
 
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Makes the {@link GoNetpollIoHandler} of each loop of a group, and remembers them so that
+ * Makes the {@link GoNetpollIoHandler} of each loop of a group, and keeps what they counted so that
  * {@link #counters()} can report what the group's loops did. Get one from
  * {@link GoNetpollIoHandler#newFactory()}.
  */
 public final class GoNetpollIoHandlerFactory implements IoHandlerFactory {
     private final GoNetpollIoHandlerConfig config;
-    private final List<GoNetpollIoHandler> handlers = new CopyOnWriteArrayList<>();
     private final SharedDeadlineWheel deadlineWheel;
+    /** Loops alive now. Guarded by this. */
+    private final List<GoNetpollIoHandler> live = new ArrayList<>();
+    /** What destroyed loops counted, frozen at their destruction. Guarded by this. */
+    private final long[] retired = new long[LoopCounters.COUNT];
+    private long retiredWakeupsWritten;
+    /** Loops made so far. Guarded by this. */
+    private int made;
 
     GoNetpollIoHandlerFactory(GoNetpollIoHandlerConfig config) {
         this.config = config;
@@ -26,9 +32,25 @@ public final class GoNetpollIoHandlerFactory implements IoHandlerFactory {
 
     @Override
     public IoHandler newHandler(ThreadAwareExecutor executor) {
-        GoNetpollIoHandler handler = new GoNetpollIoHandler(executor, config, deadlineWheel);
-        handlers.add(handler);
+        GoNetpollIoHandler handler = new GoNetpollIoHandler(executor, config, this);
+        synchronized (this) {
+            live.add(handler);
+            made++;
+        }
         return handler;
+    }
+
+    /** The group's one deadline wheel, shared by all its loops. */
+    SharedDeadlineWheel deadlineWheel() {
+        return deadlineWheel;
+    }
+
+    /** A loop was destroyed: its counts move to the frozen totals, and the loop itself is forgotten. */
+    synchronized void retire(GoNetpollIoHandler handler) {
+        if (live.remove(handler)) {
+            handler.counters().addTo(retired);
+            retiredWakeupsWritten += handler.wakeupsWritten();
+        }
     }
 
     /**
@@ -41,10 +63,10 @@ public final class GoNetpollIoHandlerFactory implements IoHandlerFactory {
     }
 
     /** The counters of every loop this factory made, summed; loops that have shut down keep their totals. */
-    public GoNetpollLoopCounters counters() {
-        long[] sums = new long[LoopCounters.COUNT];
-        long wakeups = 0;
-        for (GoNetpollIoHandler handler : handlers) {
+    public synchronized GoNetpollLoopCounters counters() {
+        long[] sums = retired.clone();
+        long wakeups = retiredWakeupsWritten;
+        for (GoNetpollIoHandler handler : live) {
             handler.counters().addTo(sums);
             wakeups += handler.wakeupsWritten();
         }
@@ -52,7 +74,7 @@ public final class GoNetpollIoHandlerFactory implements IoHandlerFactory {
     }
 
     @Override
-    public String toString() {
-        return "GoNetpollIoHandlerFactory{" + config + ", loops=" + handlers.size() + '}';
+    public synchronized String toString() {
+        return "GoNetpollIoHandlerFactory{" + config + ", loops=" + live.size() + " of " + made + " made}";
     }
 }

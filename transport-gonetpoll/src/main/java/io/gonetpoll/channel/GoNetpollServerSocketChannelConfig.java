@@ -4,10 +4,8 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.MessageSizeEstimator;
 import io.netty.channel.RecvByteBufAllocator;
-import io.netty.channel.ServerChannelRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.ServerSocketChannelConfig;
-import io.netty.channel.unix.UnixChannelOption;
 import io.netty.util.NetUtil;
 
 /**
@@ -15,26 +13,17 @@ import io.netty.util.NetUtil;
  * {@code SO_REUSEADDR} on (as java.nio does, netty/netty#2605), {@code SO_BACKLOG} = {@link NetUtil#SOMAXCONN},
  * {@code TCP_FASTOPEN} off. {@code SO_BACKLOG} and {@code TCP_FASTOPEN} take effect at bind.
  */
-final class GoNetpollServerSocketChannelConfig extends GoNetpollChannelConfig implements ServerSocketChannelConfig {
+final class GoNetpollServerSocketChannelConfig extends GoNetpollServerChannelConfig
+        implements ServerSocketChannelConfig {
     private static final ChannelOptionTable<GoNetpollServerSocketChannelConfig> OPTIONS =
-            new ChannelOptionTable<GoNetpollServerSocketChannelConfig>()
-                    .add(ChannelOption.SO_RCVBUF, c -> c.getReceiveBufferSize(), (c, v) -> c.setReceiveBufferSize(v))
-                    .add(ChannelOption.SO_REUSEADDR, c -> c.isReuseAddress(), (c, v) -> c.setReuseAddress(v))
-                    .add(ChannelOption.SO_BACKLOG, c -> c.getBacklog(), (c, v) -> c.setBacklog(v))
-                    .add(ChannelOption.TCP_FASTOPEN, c -> c.getTcpFastOpen(), (c, v) -> c.setTcpFastOpen(v))
-                    .add(UnixChannelOption.SO_REUSEPORT, c -> c.get(GoNetpollSocket::isReusePort),
-                            (c, v) -> c.set(s -> s.setReusePort(v)))
-                    .add(GoNetpollChannelOption.IP_FREEBIND, c -> c.get(GoNetpollSocket::isIpFreeBind),
-                            (c, v) -> c.set(s -> s.setIpFreeBind(v)))
-                    .add(GoNetpollChannelOption.IP_TRANSPARENT, c -> c.get(GoNetpollSocket::isIpTransparent),
-                            (c, v) -> c.set(s -> s.setIpTransparent(v)));
+            new ChannelOptionTable<GoNetpollServerSocketChannelConfig>(SERVER_OPTIONS, INET_OPTIONS)
+                    .add(ChannelOption.TCP_FASTOPEN, c -> c.getTcpFastOpen(), (c, v) -> c.setTcpFastOpen(v));
 
-    private volatile int backlog = NetUtil.SOMAXCONN;
     /** Queue length of pending fast-open requests; 0 leaves TCP_FASTOPEN unset. */
     private volatile int tcpFastOpen;
 
     GoNetpollServerSocketChannelConfig(GoNetpollServerSocketChannel channel) {
-        super(channel, new ServerChannelRecvByteBufAllocator());
+        super(channel);
         setReuseAddress(true);
     }
 
@@ -44,13 +33,8 @@ final class GoNetpollServerSocketChannelConfig extends GoNetpollChannelConfig im
     }
 
     @Override
-    public int getBacklog() {
-        return backlog;
-    }
-
-    @Override
     public GoNetpollServerSocketChannelConfig setBacklog(int backlog) {
-        this.backlog = checkRange(ChannelOption.SO_BACKLOG, backlog, 0, Integer.MAX_VALUE);
+        setBacklog0(backlog);
         return this;
     }
 
@@ -74,14 +58,8 @@ final class GoNetpollServerSocketChannelConfig extends GoNetpollChannelConfig im
     }
 
     @Override
-    public int getReceiveBufferSize() {
-        return get(GoNetpollSocket::getReceiveBufferSize);
-    }
-
-    @Override
     public GoNetpollServerSocketChannelConfig setReceiveBufferSize(int receiveBufferSize) {
-        checkRange(ChannelOption.SO_RCVBUF, receiveBufferSize, 1, Integer.MAX_VALUE);
-        set(s -> s.setReceiveBufferSize(receiveBufferSize));
+        setReceiveBufferSize0(receiveBufferSize);
         return this;
     }
 

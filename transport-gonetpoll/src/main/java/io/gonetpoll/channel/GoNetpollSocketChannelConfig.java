@@ -1,45 +1,36 @@
 package io.gonetpoll.channel;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.MessageSizeEstimator;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannelConfig;
-import io.netty.channel.unix.Limits;
-import io.netty.channel.unix.UnixChannelOption;
 import io.netty.util.internal.PlatformDependent;
 
-import static io.gonetpoll.channel.Native.TCP_CORK;
-import static io.gonetpoll.channel.Native.TCP_KEEPCNT;
-import static io.gonetpoll.channel.Native.TCP_KEEPIDLE;
-import static io.gonetpoll.channel.Native.TCP_KEEPINTVL;
-import static io.gonetpoll.channel.Native.TCP_NOTSENT_LOWAT;
-import static io.gonetpoll.channel.Native.TCP_QUICKACK;
-import static io.gonetpoll.channel.Native.TCP_USER_TIMEOUT;
+import static io.gonetpoll.channel.SocketNative.TCP_CORK;
+import static io.gonetpoll.channel.SocketNative.TCP_KEEPCNT;
+import static io.gonetpoll.channel.SocketNative.TCP_KEEPIDLE;
+import static io.gonetpoll.channel.SocketNative.TCP_KEEPINTVL;
+import static io.gonetpoll.channel.SocketNative.TCP_NOTSENT_LOWAT;
+import static io.gonetpoll.channel.SocketNative.TCP_QUICKACK;
+import static io.gonetpoll.channel.SocketNative.TCP_USER_TIMEOUT;
 
 /**
  * Config of a {@link GoNetpollSocketChannel}: the options, defaults and validation of Netty's epoll socket
- * channel ({@code TCP_NODELAY} on by default, half-closure off, gathering writes capped at twice
- * {@code SO_SNDBUF}), read from and written to the socket itself so {@code getOption} reports what the
- * kernel has.
+ * channel ({@code TCP_NODELAY} on by default; the stream options of {@link GoNetpollStreamChannelConfig}),
+ * read from and written to the socket itself so {@code getOption} reports what the kernel has.
  */
-final class GoNetpollSocketChannelConfig extends GoNetpollChannelConfig implements SocketChannelConfig {
+final class GoNetpollSocketChannelConfig extends GoNetpollStreamChannelConfig implements SocketChannelConfig {
     private static final ChannelOptionTable<GoNetpollSocketChannelConfig> OPTIONS =
-            new ChannelOptionTable<GoNetpollSocketChannelConfig>()
-                    .add(ChannelOption.SO_RCVBUF, c -> c.getReceiveBufferSize(), (c, v) -> c.setReceiveBufferSize(v))
-                    .add(ChannelOption.SO_SNDBUF, c -> c.getSendBufferSize(), (c, v) -> c.setSendBufferSize(v))
+            new ChannelOptionTable<GoNetpollSocketChannelConfig>(STREAM_OPTIONS, INET_OPTIONS)
                     .add(ChannelOption.TCP_NODELAY, c -> c.isTcpNoDelay(), (c, v) -> c.setTcpNoDelay(v))
                     .add(ChannelOption.SO_KEEPALIVE, c -> c.isKeepAlive(), (c, v) -> c.setKeepAlive(v))
-                    .add(ChannelOption.SO_REUSEADDR, c -> c.isReuseAddress(), (c, v) -> c.setReuseAddress(v))
                     .add(ChannelOption.SO_LINGER, c -> c.getSoLinger(), (c, v) -> c.setSoLinger(v))
                     .add(ChannelOption.IP_TOS, c -> c.getTrafficClass(), (c, v) -> c.setTrafficClass(v))
-                    .add(ChannelOption.ALLOW_HALF_CLOSURE, c -> c.isAllowHalfClosure(),
-                            (c, v) -> c.setAllowHalfClosure(v))
                     .add(ChannelOption.TCP_FASTOPEN_CONNECT, c -> c.tcpFastOpenConnect,
                             (c, v) -> c.tcpFastOpenConnect = v)
-                    .add(UnixChannelOption.SO_REUSEPORT, c -> c.get(GoNetpollSocket::isReusePort),
-                            (c, v) -> c.set(s -> s.setReusePort(v)))
                     .add(GoNetpollChannelOption.TCP_CORK, c -> c.getTcpFlag(TCP_CORK),
                             (c, v) -> c.setTcpFlag(TCP_CORK, v))
                     .add(GoNetpollChannelOption.TCP_QUICKACK, c -> c.getTcpFlag(TCP_QUICKACK),
@@ -54,30 +45,15 @@ final class GoNetpollSocketChannelConfig extends GoNetpollChannelConfig implemen
                             (c, v) -> c.setTcpInt(GoNetpollChannelOption.TCP_USER_TIMEOUT, TCP_USER_TIMEOUT, v, 0,
                                     Integer.MAX_VALUE))
                     .add(GoNetpollChannelOption.TCP_NOTSENT_LOWAT, c -> c.getTcpNotSentLowAt(),
-                            (c, v) -> c.setTcpNotSentLowAt(v))
-                    .add(GoNetpollChannelOption.IP_FREEBIND, c -> c.get(GoNetpollSocket::isIpFreeBind),
-                            (c, v) -> c.set(s -> s.setIpFreeBind(v)))
-                    .add(GoNetpollChannelOption.IP_TRANSPARENT, c -> c.get(GoNetpollSocket::isIpTransparent),
-                            (c, v) -> c.set(s -> s.setIpTransparent(v)))
-                    .add(GoNetpollChannelOption.READ_TIMEOUT_MILLIS, c -> c.readTimeoutMillis,
-                            (c, v) -> c.setReadTimeoutMillis(v))
-                    .add(GoNetpollChannelOption.WRITE_TIMEOUT_MILLIS, c -> c.writeTimeoutMillis,
-                            (c, v) -> c.setWriteTimeoutMillis(v));
+                            (c, v) -> c.setTcpNotSentLowAt(v));
 
-    private volatile boolean allowHalfClosure;
     private volatile boolean tcpFastOpenConnect;
-    /** GoNetpollChannelOption.READ_TIMEOUT_MILLIS / WRITE_TIMEOUT_MILLIS; 0 = off. */
-    private volatile int readTimeoutMillis;
-    private volatile int writeTimeoutMillis;
-    /** Upper bound of one gathering write; starts at 2 x SO_SNDBUF and adapts to what the kernel takes. */
-    private volatile long maxBytesPerGatheringWrite = Limits.SSIZE_MAX;
 
     GoNetpollSocketChannelConfig(GoNetpollSocketChannel channel) {
-        super(channel, new io.netty.channel.AdaptiveRecvByteBufAllocator());
+        super(channel, new AdaptiveRecvByteBufAllocator());
         if (PlatformDependent.canEnableTcpNoDelayByDefault()) {
             setTcpNoDelay(true);
         }
-        updateMaxBytesPerGatheringWrite();
     }
 
     @Override
@@ -86,27 +62,14 @@ final class GoNetpollSocketChannelConfig extends GoNetpollChannelConfig implemen
     }
 
     @Override
-    public int getReceiveBufferSize() {
-        return get(GoNetpollSocket::getReceiveBufferSize);
-    }
-
-    @Override
     public GoNetpollSocketChannelConfig setReceiveBufferSize(int receiveBufferSize) {
-        checkRange(ChannelOption.SO_RCVBUF, receiveBufferSize, 1, Integer.MAX_VALUE);
-        set(s -> s.setReceiveBufferSize(receiveBufferSize));
+        setReceiveBufferSize0(receiveBufferSize);
         return this;
     }
 
     @Override
-    public int getSendBufferSize() {
-        return get(GoNetpollSocket::getSendBufferSize);
-    }
-
-    @Override
     public GoNetpollSocketChannelConfig setSendBufferSize(int sendBufferSize) {
-        checkRange(ChannelOption.SO_SNDBUF, sendBufferSize, 1, Integer.MAX_VALUE);
-        set(s -> s.setSendBufferSize(sendBufferSize));
-        updateMaxBytesPerGatheringWrite();
+        setSendBufferSize0(sendBufferSize);
         return this;
     }
 
@@ -169,57 +132,18 @@ final class GoNetpollSocketChannelConfig extends GoNetpollChannelConfig implemen
 
     /** Ignored, as on Netty's other transports. */
     @Override
+    public GoNetpollSocketChannelConfig setAllowHalfClosure(boolean allowHalfClosure) {
+        setAllowHalfClosure0(allowHalfClosure);
+        return this;
+    }
+
+    @Override
     public GoNetpollSocketChannelConfig setPerformancePreferences(int connectionTime, int latency, int bandwidth) {
         return this;
     }
 
-    @Override
-    public boolean isAllowHalfClosure() {
-        return allowHalfClosure;
-    }
-
-    @Override
-    public GoNetpollSocketChannelConfig setAllowHalfClosure(boolean allowHalfClosure) {
-        this.allowHalfClosure = allowHalfClosure;
-        return this;
-    }
-
-    int getReadTimeoutMillis() {
-        return readTimeoutMillis;
-    }
-
-    /** Takes effect at the next read request. */
-    private void setReadTimeoutMillis(int millis) {
-        readTimeoutMillis = checkRange(GoNetpollChannelOption.READ_TIMEOUT_MILLIS, millis, 0, Integer.MAX_VALUE);
-    }
-
-    int getWriteTimeoutMillis() {
-        return writeTimeoutMillis;
-    }
-
-    /** Takes effect at the next flush that parks. */
-    private void setWriteTimeoutMillis(int millis) {
-        writeTimeoutMillis = checkRange(GoNetpollChannelOption.WRITE_TIMEOUT_MILLIS, millis, 0, Integer.MAX_VALUE);
-    }
-
     boolean isTcpFastOpenConnect() {
         return tcpFastOpenConnect;
-    }
-
-    long getMaxBytesPerGatheringWrite() {
-        return maxBytesPerGatheringWrite;
-    }
-
-    void setMaxBytesPerGatheringWrite(long maxBytesPerGatheringWrite) {
-        this.maxBytesPerGatheringWrite = maxBytesPerGatheringWrite;
-    }
-
-    private void updateMaxBytesPerGatheringWrite() {
-        // Netty's rule: a gathering write of more than twice the send buffer cannot complete in one call.
-        int doubled = getSendBufferSize() << 1;
-        if (doubled > 0) {
-            maxBytesPerGatheringWrite = doubled;
-        }
     }
 
     private boolean getTcpFlag(int option) {

@@ -4,8 +4,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * What one loop did, counted where it happens (DESIGN §2.5): every Go-style invariant we claim (one ADD and
- * one DEL per socket, stale events dropped, reads that found nothing) has a counter a test can check.
+ * What one loop did, counted where it happens: every Go-style invariant we claim (one ADD and one DEL per
+ * socket, stale events dropped, reads that found nothing) has a counter a test can check.
  *
  * <p>Single writer: only the loop thread increments (wakeup writes are counted by {@link Wakeup} itself,
  * because other threads make them). Increments are opaque stores of {@code value + 1} — plain moves on x86
@@ -38,7 +38,11 @@ final class LoopCounters {
     private final long[] values = new long[COUNT];
 
     void increment(int counter) {
-        ELEMENT.setOpaque(values, counter, (long) ELEMENT.getOpaque(values, counter) + 1);
+        add(counter, 1);
+    }
+
+    void add(int counter, long n) {
+        ELEMENT.setOpaque(values, counter, (long) ELEMENT.getOpaque(values, counter) + n);
     }
 
     long get(int counter) {

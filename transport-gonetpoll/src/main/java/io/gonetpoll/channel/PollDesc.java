@@ -34,32 +34,30 @@ package io.gonetpoll.channel;
  *            the buffer is satisfied (→ READY); one that finds EAGAIN parks again (→ PARKED). So a spurious
  *            edge, or a queued read that finds the data already taken, never loses a read() request.
  *            Queued, never run inline from request(): a read() called from channelReadComplete must not
- *            re-enter the pipeline, and the queue gives other sockets their turn first (DESIGN §2.3).
+ *            re-enter the pipeline, and the queue gives other sockets their turn first (see ReadyQueue).
  *            Left by: satisfied or cancel (→ READY), drained or park (→ PARKED).
  * </pre>
  *
  * <p>Transitions (per side; "-" is illegal and throws, as Go throws on "double wait"):
  * <pre>
- *  from \ call   edge          request     satisfied  drained   park     schedule    cancel   runScheduled
+ *  from \ call   edge          request     satisfied  drained   park     schedule    cancel   isScheduled
  *  IDLE          READY         PARKED      -          IDLE      PARKED   -           IDLE     false
  *  READY         READY         SCHEDULED*  READY      IDLE      PARKED   SCHEDULED*  READY    false
  *  PARKED        SCHEDULED, run  PARKED    -          PARKED    PARKED   -           IDLE     false
  *  SCHEDULED     SCHEDULED     SCHEDULED   READY      PARKED    PARKED   SCHEDULED*  READY    true
  * </pre>
  * {@code *}: returns {@code true}, and the caller puts the side on the ready queue. "run": {@link #ready}
- * returns the side, and the caller resumes the operation now. {@code runScheduled} answers whether a queued
- * entry is still wanted (a cancelled or satisfied one is skipped) and leaves the state as it is: the operation
- * now runs. {@code schedule} on SCHEDULED queues again: it is called by a running operation that stops with
+ * returns the side, and the caller resumes the operation now. {@code isScheduled} is the question the ready
+ * queue asks before it runs a side: is the queued operation still wanted (a cancelled or satisfied one is
+ * skipped)? It changes nothing: the operation then runs. {@code schedule} on SCHEDULED queues again: it is called by a running operation that stops with
  * work left (a flush whose write quantum ran out).
  *
- * <p>Deadlines (Go: {@code rd}/{@code wd} = -1, the {@code pollExpired*Deadline} bits of {@code atomicInfo}).
- * Besides its state each side has an {@code expired} flag, set when its deadline passes and sticky until the
- * deadline is set again. {@link #expire} fails the waiting operation, as Go's {@code netpolldeadlineimpl}
- * unblocks the goroutine with no readiness token: a PARKED read goes IDLE (a PARKED write READY, since the
- * write side is never IDLE, see below) and SCHEDULED goes READY (a latched edge is kept for the day the
- * deadline moves). While a side is expired the channel does not request, run or park operations on it (Go's
- * {@code netpollcheckerr} fails them before the syscall); edges still latch READY. A connect in progress is
- * not failed by a write deadline ({@link #markExpired}): CONNECT_TIMEOUT_MILLIS bounds it.
+ * <p>Deadlines (Go: {@code netpolldeadlineimpl}). When a side's deadline passes, {@link #expire} fails its
+ * waiting operation, as Go unblocks the goroutine with no readiness token: a PARKED read goes IDLE (a PARKED
+ * write READY, since the write side is never IDLE, see below) and SCHEDULED goes READY (a latched edge is kept
+ * for the day the deadline moves). Whether a side is expired, and everything else about deadlines, is kept by
+ * the channel's {@link Deadlines}: while a side is expired the channel does not request, run or park
+ * operations on it (Go's {@code netpollcheckerr}); edges still latch READY.
  *
  * <p>The sides differ in one way. A read trusts IDLE (after a drain, only an edge brings data), so a read
  * request on IDLE parks without a syscall; Go pays an EAGAIN read per request instead, which we avoid by
@@ -74,36 +72,33 @@ package io.gonetpoll.channel;
  * operations and the ready queue all run on it.
  */
 final class PollDesc {
-    /** Side bits; also the side bits of {@link GoNetpollIoEvent}. */
-    static final int READ = 1;
-    static final int WRITE = 2;
-
-    static final int IDLE = 0;
-    static final int READY = 1;
-    static final int PARKED = 2;
-    static final int SCHEDULED = 3;
+    /** The state of one side; the table above. Package-private for tests and diagnostics only. */
+    enum State {
+        /** Go {@code pdNil}. */
+        IDLE,
+        /** Go {@code pdReady}. */
+        READY,
+        /** Go: a parked goroutine. */
+        PARKED,
+        /** Go: the goroutine is runnable or running. */
+        SCHEDULED
+    }
 
     /** State of the read side (Go: {@code rg}). */
-    private int readState;
+    private State readState;
     /** State of the write side (Go: {@code wg}). */
-    private int writeState;
+    private State writeState;
     /** EPOLLRDHUP or EPOLLHUP was reported: no data will follow what is queued. Sticky until {@link #reset()}. */
     private boolean peerClosed;
-    /** The read / write deadline passed (Go: rd / wd = -1). Sticky until the deadline is set again. */
-    private boolean readExpired;
-    private boolean writeExpired;
 
     PollDesc() {
         reset();
     }
 
-    /**
-     * A new registration: the ADD reports current readiness, so nothing older is worth keeping. The expired
-     * flags stay: deadlines belong to the channel, not to the loop it is registered with.
-     */
+    /** A new registration: the ADD reports current readiness, so nothing older is worth keeping. */
     void reset() {
-        readState = IDLE;
-        writeState = READY;
+        readState = State.IDLE;
+        writeState = State.READY;
         peerClosed = false;
     }
 
@@ -116,11 +111,11 @@ final class PollDesc {
             peerClosed = true;
         }
         int resume = 0;
-        if ((sides & READ) != 0 && edge(READ)) {
-            resume |= READ;
+        if ((sides & Sides.READ) != 0 && edge(Sides.READ)) {
+            resume |= Sides.READ;
         }
-        if ((sides & WRITE) != 0 && edge(WRITE)) {
-            resume |= WRITE;
+        if ((sides & Sides.WRITE) != 0 && edge(Sides.WRITE)) {
+            resume |= Sides.WRITE;
         }
         return resume;
     }
@@ -129,10 +124,10 @@ final class PollDesc {
     private boolean edge(int side) {
         switch (state(side)) {
             case IDLE:
-                set(side, READY);
+                set(side, State.READY);
                 return false;
             case PARKED:
-                set(side, SCHEDULED);
+                set(side, State.SCHEDULED);
                 return true;
             default:
                 return false;
@@ -146,10 +141,10 @@ final class PollDesc {
     boolean request(int side) {
         switch (state(side)) {
             case IDLE:
-                set(side, PARKED);
+                set(side, State.PARKED);
                 return false;
             case READY:
-                set(side, SCHEDULED);
+                set(side, State.SCHEDULED);
                 return true;
             default:
                 return false;
@@ -161,17 +156,17 @@ final class PollDesc {
      * nobody waits for goes IDLE; an operation still wanted (SCHEDULED) parks until the next edge.
      */
     void drained(int side) {
-        int state = state(side);
-        if (state == READY) {
-            set(side, IDLE);
-        } else if (state == SCHEDULED) {
-            set(side, PARKED);
+        State state = state(side);
+        if (state == State.READY) {
+            set(side, State.IDLE);
+        } else if (state == State.SCHEDULED) {
+            set(side, State.PARKED);
         }
     }
 
     /** The operation on {@code side} would block and still has work: wait for the next edge (Go: gopark). */
     void park(int side) {
-        set(side, PARKED);
+        set(side, State.PARKED);
     }
 
     /**
@@ -179,21 +174,21 @@ final class PollDesc {
      * from the ready queue. Always returns {@code true}: the caller enqueues it.
      */
     boolean schedule(int side) {
-        int state = state(side);
-        if (state != READY && state != SCHEDULED) {
+        State state = state(side);
+        if (state != State.READY && state != State.SCHEDULED) {
             throw illegal(side, state, "schedule");
         }
-        set(side, SCHEDULED);
+        set(side, State.SCHEDULED);
         return true;
     }
 
     /** Nobody wants {@code side} any more (autoRead turned off): forget a parked or scheduled operation. */
     void cancel(int side) {
-        int state = state(side);
-        if (state == PARKED) {
-            set(side, IDLE);
-        } else if (state == SCHEDULED) {
-            set(side, READY);
+        State state = state(side);
+        if (state == State.PARKED) {
+            set(side, State.IDLE);
+        } else if (state == State.SCHEDULED) {
+            set(side, State.READY);
         }
     }
 
@@ -203,70 +198,45 @@ final class PollDesc {
      * satisfied by this one, as Netty resets readPending on every read (netty#2254).
      */
     void satisfied(int side) {
-        int state = state(side);
-        if (state != READY && state != SCHEDULED) {
+        State state = state(side);
+        if (state != State.READY && state != State.SCHEDULED) {
             throw illegal(side, state, "satisfied");
         }
-        set(side, READY);
+        set(side, State.READY);
     }
 
     /**
-     * The ready queue reached {@code side}. Returns {@code true} if the scheduled operation is still wanted; it
-     * then runs, and stays SCHEDULED until it is satisfied or would block.
+     * Whether an operation on {@code side} is queued or running: asked when the ready queue reaches the side
+     * (the operation then runs, and stays SCHEDULED until it is satisfied or would block).
      */
-    boolean runScheduled(int side) {
-        return state(side) == SCHEDULED;
+    boolean isScheduled(int side) {
+        return state(side) == State.SCHEDULED;
     }
 
     /**
      * The deadline of {@code side} passed (Go: {@code netpolldeadlineimpl}). Returns {@code true} if an operation
-     * was waiting (PARKED or SCHEDULED): the caller fails it. The side stays expired until {@link #clearExpired}.
+     * was waiting (PARKED or SCHEDULED): the caller fails it.
      */
     boolean expire(int side) {
-        markExpired(side);
-        int state = state(side);
-        if (state == PARKED) {
-            set(side, side == READ ? IDLE : READY);
+        State state = state(side);
+        if (state == State.PARKED) {
+            set(side, side == Sides.READ ? State.IDLE : State.READY);
             return true;
         }
-        if (state == SCHEDULED) {
-            set(side, READY);
+        if (state == State.SCHEDULED) {
+            set(side, State.READY);
             return true;
         }
         return false;
     }
 
-    /**
-     * The deadline of {@code side} passed while its waiter is not an operation the deadline applies to (a
-     * connect in progress, which has CONNECT_TIMEOUT_MILLIS): the state stays, the next operation fails.
-     */
-    void markExpired(int side) {
-        if (side == READ) {
-            readExpired = true;
-        } else {
-            writeExpired = true;
-        }
-    }
-
-    /** A new deadline was set on {@code side}: operations may run again. */
-    void clearExpired(int side) {
-        if (side == READ) {
-            readExpired = false;
-        } else {
-            writeExpired = false;
-        }
-    }
-
-    boolean isExpired(int side) {
-        return side == READ ? readExpired : writeExpired;
+    /** Readiness is latched on {@code side} and nothing waits for it. */
+    boolean isReady(int side) {
+        return state(side) == State.READY;
     }
 
     boolean isParked(int side) {
-        return state(side) == PARKED;
-    }
-
-    int state(int side) {
-        return side == READ ? readState : writeState;
+        return state(side) == State.PARKED;
     }
 
     /** See {@link #ready}: once the peer closed, a short read no longer proves the socket drained. */
@@ -274,36 +244,25 @@ final class PollDesc {
         return peerClosed;
     }
 
-    private void set(int side, int state) {
-        if (side == READ) {
+    /** For tests and diagnostics; channels ask the questions above. */
+    State state(int side) {
+        return side == Sides.READ ? readState : writeState;
+    }
+
+    private void set(int side, State state) {
+        if (side == Sides.READ) {
             readState = state;
         } else {
             writeState = state;
         }
     }
 
-    private static IllegalStateException illegal(int side, int state, String call) {
-        return new IllegalStateException(call + " on " + sideName(side) + " side in state " + stateName(state));
-    }
-
-    static String sideName(int side) {
-        return side == READ ? "read" : "write";
-    }
-
-    static String stateName(int state) {
-        switch (state) {
-            case IDLE: return "IDLE";
-            case READY: return "READY";
-            case PARKED: return "PARKED";
-            case SCHEDULED: return "SCHEDULED";
-            default: return "UNKNOWN(" + state + ')';
-        }
+    private static IllegalStateException illegal(int side, State state, String call) {
+        return new IllegalStateException(call + " on " + Sides.name(side) + " side in state " + state);
     }
 
     @Override
     public String toString() {
-        return "PollDesc{read=" + stateName(readState) + (readExpired ? " expired" : "")
-                + ", write=" + stateName(writeState) + (writeExpired ? " expired" : "")
-                + (peerClosed ? ", peerClosed" : "") + '}';
+        return "PollDesc{read=" + readState + ", write=" + writeState + (peerClosed ? ", peerClosed" : "") + '}';
     }
 }

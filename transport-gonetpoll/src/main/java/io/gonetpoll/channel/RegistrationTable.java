@@ -5,16 +5,17 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Slots of one loop's registrations, with a free list and a generation per slot
+ * Slots of one loop's registrations ({@code R}: the loop's registration type), with a free list and a generation per slot
  * (Go: {@code pollCache} plus {@code fdseq}). Loop thread only.
  *
  * <p>Invariant: {@code registrations[s] != null} iff slot {@code s} is in use, and then
- * {@code registrations[s].eventData() == EventData.encode(s, generations[s])}. Freeing a slot bumps its
+ * the tag handed out by {@link #add} for it is {@code EventData.encode(s, generations[s])}. Freeing a slot bumps its
  * generation before the slot can be handed out again, so {@link #lookup} rejects every event that was tagged
  * for an earlier occupant.
  */
-final class RegistrationTable {
-    private GoNetpollIoRegistration[] registrations;
+final class RegistrationTable<R> {
+    /** Slot → occupant ({@code R}), or null while free. */
+    private Object[] registrations;
     private int[] generations;
     /** Stack of freed slots below {@link #highWater}; reused before new slots are taken. */
     private int[] freeSlots;
@@ -25,13 +26,13 @@ final class RegistrationTable {
 
     RegistrationTable(int initialCapacity) {
         int capacity = Math.max(16, initialCapacity);
-        registrations = new GoNetpollIoRegistration[capacity];
+        registrations = new Object[capacity];
         generations = new int[capacity];
         freeSlots = new int[capacity];
     }
 
     /** Takes a free slot for {@code registration} and returns the {@link EventData} it is to be tagged with. */
-    long add(GoNetpollIoRegistration registration) {
+    long add(R registration) {
         int slot;
         if (freeCount > 0) {
             slot = freeSlots[--freeCount];
@@ -47,12 +48,13 @@ final class RegistrationTable {
     }
 
     /** Returns the registration an event was tagged for, or {@code null} if the event is stale. */
-    GoNetpollIoRegistration lookup(long eventData) {
+    @SuppressWarnings("unchecked")
+    R lookup(long eventData) {
         int slot = EventData.slot(eventData);
         if (slot < 0 || slot >= highWater || generations[slot] != EventData.generation(eventData)) {
             return null;
         }
-        return registrations[slot];
+        return (R) registrations[slot];
     }
 
     /** Frees the slot of {@code eventData}; its generation moves on so late events for it are dropped. */
@@ -73,11 +75,12 @@ final class RegistrationTable {
     }
 
     /** A copy of the live registrations, for shutdown (closing them changes the table). */
-    List<GoNetpollIoRegistration> snapshot() {
-        List<GoNetpollIoRegistration> live = new ArrayList<>(size);
+    @SuppressWarnings("unchecked")
+    List<R> snapshot() {
+        List<R> live = new ArrayList<>(size);
         for (int i = 0; i < highWater; i++) {
             if (registrations[i] != null) {
-                live.add(registrations[i]);
+                live.add((R) registrations[i]);
             }
         }
         return live;

@@ -13,7 +13,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * The write syscalls of a stream socket: one call per method, each returning what it costs the flush's write
+ * The write syscalls of a stream channel ({@link AbstractGoNetpollStreamChannel}): one call per method, each returning what it costs the flush's write
  * quantum ({@code WRITE_SPIN_COUNT}). The results, documented once here:
  * <ul>
  *   <li>{@code 0}: no syscall was needed (an empty buffer or an already-written region was removed);</li>
@@ -28,20 +28,20 @@ final class StreamWriter {
     /** Gathering writes smaller than this never shrink the cap (Netty uses the same threshold). */
     private static final int MAX_BYTES_PER_GATHERING_WRITE_LOW_THRESHOLD = 4096;
 
-    private final GoNetpollSocketChannel channel;
+    private final AbstractGoNetpollStreamChannel channel;
     private final GoNetpollSocket socket;
     private WritableByteChannel byteChannel;
 
-    StreamWriter(GoNetpollSocketChannel channel) {
+    StreamWriter(AbstractGoNetpollStreamChannel channel) {
         this.channel = channel;
         this.socket = channel.socket;
     }
 
     /** Writes the flushed {@link ByteBuf}s at the head of {@code in} with one {@code writev}. */
     int writeGathering(ChannelOutboundBuffer in) throws IOException {
-        GoNetpollSocketChannelConfig config = channel.goNetpollConfig();
+        GoNetpollStreamChannelConfig config = channel.streamConfig();
         long maxBytes = config.getMaxBytesPerGatheringWrite();
-        IovArray array = channel.loop.iovArray();
+        IovArray array = channel.ioHandler().iovArray();
         array.clear();
         array.maxBytes(maxBytes);
         try {
@@ -93,7 +93,7 @@ final class StreamWriter {
             written = socket.send(nio, nio.position(), nio.limit());
         } else {
             ByteBuffer[] nioBuffers = buf.nioBuffers();
-            GoNetpollSocketChannelConfig config = channel.goNetpollConfig();
+            GoNetpollStreamChannelConfig config = channel.streamConfig();
             long maxBytes = config.getMaxBytesPerGatheringWrite();
             long attempted = Math.min(readable, maxBytes);
             written = socket.writev(nioBuffers, 0, nioBuffers.length, attempted);
@@ -157,15 +157,15 @@ final class StreamWriter {
     }
 
     private void count(long written) {
-        GoNetpollIoHandler loop = channel.loop;
-        loop.counters().increment(LoopCounters.WRITE_SYSCALLS);
+        LoopCounters counters = channel.counters();
+        counters.increment(LoopCounters.WRITE_SYSCALLS);
         if (written <= 0) {
-            loop.counters().increment(LoopCounters.WRITES_WOULD_BLOCK);
+            counters.increment(LoopCounters.WRITES_WOULD_BLOCK);
         }
     }
 
     /** Netty's adaptive cap: grow when everything went, halve when the kernel took less than half. */
-    private static void adjustMaxBytesPerGatheringWrite(GoNetpollSocketChannelConfig config, long attempted,
+    private static void adjustMaxBytesPerGatheringWrite(GoNetpollStreamChannelConfig config, long attempted,
                                                         long written, long oldMaxBytes) {
         if (attempted == written) {
             if (attempted << 1 > oldMaxBytes) {
@@ -178,9 +178,9 @@ final class StreamWriter {
 
     /** Lets a {@link FileRegion} write into the socket; heap buffers are copied to direct memory first. */
     private static final class WritableByteChannel extends SocketWritableByteChannel {
-        private final GoNetpollSocketChannel channel;
+        private final AbstractGoNetpollStreamChannel channel;
 
-        WritableByteChannel(GoNetpollSocket socket, GoNetpollSocketChannel channel) {
+        WritableByteChannel(GoNetpollSocket socket, AbstractGoNetpollStreamChannel channel) {
             super(socket);
             this.channel = channel;
         }

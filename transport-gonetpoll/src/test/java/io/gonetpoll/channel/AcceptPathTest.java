@@ -39,7 +39,7 @@ class AcceptPathTest {
     @BeforeEach
     void setUp() {
         // The tests below watch the counted path; trustIsEarnedByOneBatchDrainedTheGoWay watches the trust.
-        GoNetpollServerSocketChannel.setAcceptQueueAnswerTrusted(true);
+        AcceptQueue.setTrusted(true);
         factory = GoNetpollIoHandler.newFactory();
         group = new MultiThreadIoEventLoopGroup(1, factory);
     }
@@ -59,12 +59,12 @@ class AcceptPathTest {
      */
     @Test
     void trustIsEarnedByOneBatchDrainedTheGoWay() throws Exception {
-        GoNetpollServerSocketChannel.setAcceptQueueAnswerTrusted(false);
+        AcceptQueue.setTrusted(false);
         GoNetpollServerSocketChannel server = bindWithQueued(3);
 
         server.config().setAutoRead(true);
-        await(() -> accepted.get() == 3 && GoNetpollServerSocketChannel.isAcceptQueueAnswerTrusted());
-        assertTrue(GoNetpollServerSocketChannel.isAcceptQueueAnswerTrusted(), "3 counted, 3 accepted, 0 after");
+        await(() -> accepted.get() == 3 && AcceptQueue.isTrusted());
+        assertTrue(AcceptQueue.isTrusted(), "3 counted, 3 accepted, 0 after");
         assertAcceptCounts("three accepts and Go's EAGAIN; one question before, one after", 3, 4, 1, 2);
 
         connect(server, 1);

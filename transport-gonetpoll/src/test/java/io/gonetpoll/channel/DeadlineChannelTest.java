@@ -186,7 +186,7 @@ class DeadlineChannelTest {
         }).sync();
         assertNull(recorder.exceptions.poll(QUIET_MILLIS, TimeUnit.MILLISECONDS));
         assertEquals(0, factory.counters().deadlineExpiries());
-        assertEquals(0, second.loop.deadlineWheel().pendingTimeouts());
+        assertEquals(0, second.ioHandler().deadlineWheel().pendingTimeouts());
     }
 
     @Test
@@ -310,7 +310,7 @@ class DeadlineChannelTest {
             for (int i = 0; i < 100_000; i++) {
                 client.setWriteDeadline(Duration.ofSeconds(60));
             }
-            return client.loop.deadlineWheel().pendingTimeouts();
+            return client.ioHandler().deadlineWheel().pendingTimeouts();
         }).get(10, TimeUnit.SECONDS);
         assertEquals(2, pending, "one read and one write timeout");
         assertEquals(2, factory.counters().deadlineTimerArms() - armsBefore);
@@ -437,7 +437,7 @@ class DeadlineChannelTest {
                         .connect(peerListener.getLocalSocketAddress()).sync().channel());
                 peers.add(peerListener.accept());
             }
-            SharedDeadlineWheel wheel = clients.get(0).loop.deadlineWheel();
+            SharedDeadlineWheel wheel = clients.get(0).ioHandler().deadlineWheel();
             assertFalse(wheel.isRunning(), "a timer thread before any deadline");
             for (GoNetpollSocketChannel client : clients) {
                 client.setReadDeadline(Duration.ofSeconds(60));
@@ -445,7 +445,7 @@ class DeadlineChannelTest {
             }
             assertTrue(clients.stream().map(Channel::eventLoop).distinct().count() > 1, "all on one loop");
             for (GoNetpollSocketChannel client : clients) {
-                assertSame(wheel, client.loop.deadlineWheel(), "one wheel for the group");
+                assertSame(wheel, client.ioHandler().deadlineWheel(), "one wheel for the group");
             }
             assertTrue(wheel.isRunning());
             assertEquals(1, wheel.starts(), "one timer thread for the group");
@@ -497,7 +497,7 @@ class DeadlineChannelTest {
         List<ChannelFuture> writes = new ArrayList<>();
         for (int i = 0; i < 1024; i++) {
             writes.add(client.writeAndFlush(Unpooled.wrappedBuffer(new byte[64 << 10])));
-            boolean parked = client.eventLoop().submit(() -> client.pollDesc.isParked(PollDesc.WRITE))
+            boolean parked = client.eventLoop().submit(() -> client.pollDesc.isParked(Sides.WRITE))
                     .get(5, TimeUnit.SECONDS);
             if (parked) {
                 return writes;

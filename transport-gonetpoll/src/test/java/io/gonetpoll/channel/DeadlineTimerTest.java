@@ -55,13 +55,13 @@ class DeadlineTimerTest {
     void aDeadlineExpiresOnceAtItsTime() throws Exception {
         long start = System.nanoTime();
         onLoop(() -> {
-            timer.set(PollDesc.READ, System.nanoTime() + 50 * MS);
+            timer.set(Sides.READ, System.nanoTime() + 50 * MS);
             return null;
         });
         awaitExpiries(1);
         assertTrue(System.nanoTime() - start >= 50 * MS, "expired early");
         Thread.sleep(100);
-        assertEquals(List.of(PollDesc.READ), expiries);
+        assertEquals(List.of(Sides.READ), expiries);
         assertEquals(1, counters.get(LoopCounters.DEADLINE_TIMER_ARMS));
         assertEquals(1, counters.get(LoopCounters.DEADLINE_EXPIRIES));
     }
@@ -69,12 +69,12 @@ class DeadlineTimerTest {
     @Test
     void aPastDeadlineExpiresAtOnceButNotInsideTheSetter() throws Exception {
         int seenInsideSetter = onLoop(() -> {
-            timer.set(PollDesc.WRITE, System.nanoTime() - MS);
+            timer.set(Sides.WRITE, System.nanoTime() - MS);
             return expiries.size();
         });
         assertEquals(0, seenInsideSetter, "expiry ran inside the setter");
         awaitExpiries(1);
-        assertEquals(List.of(PollDesc.WRITE), expiries);
+        assertEquals(List.of(Sides.WRITE), expiries);
         assertEquals(0, counters.get(LoopCounters.DEADLINE_TIMER_ARMS), "a past deadline needs no timer");
     }
 
@@ -82,11 +82,11 @@ class DeadlineTimerTest {
     @Test
     void replacedDeadlinesNeverExpire() throws Exception {
         onLoop(() -> {
-            timer.set(PollDesc.READ, System.nanoTime() + 20 * MS);
-            timer.set(PollDesc.READ, 0);
+            timer.set(Sides.READ, System.nanoTime() + 20 * MS);
+            timer.set(Sides.READ, 0);
             // A past deadline posts its expiry to the loop; replacing it in the same task makes that post stale.
-            timer.set(PollDesc.WRITE, System.nanoTime() - MS);
-            timer.set(PollDesc.WRITE, 0);
+            timer.set(Sides.WRITE, System.nanoTime() - MS);
+            timer.set(Sides.WRITE, 0);
             return null;
         });
         Thread.sleep(150);
@@ -95,14 +95,14 @@ class DeadlineTimerTest {
 
         long start = System.nanoTime();
         onLoop(() -> {
-            timer.set(PollDesc.READ, System.nanoTime() + 10_000 * MS);
-            timer.set(PollDesc.READ, System.nanoTime() + 20 * MS);
+            timer.set(Sides.READ, System.nanoTime() + 10_000 * MS);
+            timer.set(Sides.READ, System.nanoTime() + 20 * MS);
             return null;
         });
         awaitExpiries(1);
         assertTrue(System.nanoTime() - start < 5_000 * MS, "the earlier deadline was not armed");
         Thread.sleep(50);
-        assertEquals(List.of(PollDesc.READ), expiries);
+        assertEquals(List.of(Sides.READ), expiries);
     }
 
     /** A deadline moved later expires at the later time, once; the timer of the earlier one re-arms. */
@@ -110,15 +110,15 @@ class DeadlineTimerTest {
     void aDeadlineMovedLaterExpiresAtTheLaterTime() throws Exception {
         long[] later = new long[1];
         onLoop(() -> {
-            timer.set(PollDesc.READ, System.nanoTime() + 20 * MS);
+            timer.set(Sides.READ, System.nanoTime() + 20 * MS);
             later[0] = System.nanoTime() + 80 * MS;
-            timer.set(PollDesc.READ, later[0]);
+            timer.set(Sides.READ, later[0]);
             return null;
         });
         awaitExpiries(1);
         assertTrue(System.nanoTime() - later[0] >= 0, "expired at the earlier deadline");
         Thread.sleep(50);
-        assertEquals(List.of(PollDesc.READ), expiries);
+        assertEquals(List.of(Sides.READ), expiries);
         assertEquals(2, counters.get(LoopCounters.DEADLINE_TIMER_ARMS), "one arm, one re-arm for the remainder");
         assertEquals(0, counters.get(LoopCounters.DEADLINE_TIMER_CANCELS));
     }
@@ -126,12 +126,12 @@ class DeadlineTimerTest {
     @Test
     void equalReadAndWriteDeadlinesShareOneTimer() throws Exception {
         onLoop(() -> {
-            timer.set(PollDesc.READ | PollDesc.WRITE, System.nanoTime() + 30 * MS);
+            timer.set(Sides.READ | Sides.WRITE, System.nanoTime() + 30 * MS);
             return null;
         });
         awaitExpiries(1);
         Thread.sleep(50);
-        assertEquals(List.of(PollDesc.READ | PollDesc.WRITE), expiries, "one expiry for both sides");
+        assertEquals(List.of(Sides.READ | Sides.WRITE), expiries, "one expiry for both sides");
         assertEquals(1, counters.get(LoopCounters.DEADLINE_TIMER_ARMS));
     }
 
@@ -139,13 +139,13 @@ class DeadlineTimerTest {
     @Test
     void changingOneSideOfASharedTimerKeepsTheOther() throws Exception {
         onLoop(() -> {
-            timer.set(PollDesc.READ | PollDesc.WRITE, System.nanoTime() + 30 * MS);
-            timer.set(PollDesc.READ, 0);
+            timer.set(Sides.READ | Sides.WRITE, System.nanoTime() + 30 * MS);
+            timer.set(Sides.READ, 0);
             return null;
         });
         awaitExpiries(1);
         Thread.sleep(50);
-        assertEquals(List.of(PollDesc.WRITE), expiries);
+        assertEquals(List.of(Sides.WRITE), expiries);
     }
 
     /**
@@ -158,7 +158,7 @@ class DeadlineTimerTest {
         onLoop(() -> {
             for (int i = 0; i < 100_000; i++) {
                 deadline[0] = System.nanoTime() + 40 * MS;
-                timer.set(PollDesc.READ, deadline[0]);
+                timer.set(Sides.READ, deadline[0]);
             }
             return null;
         });
@@ -174,8 +174,8 @@ class DeadlineTimerTest {
     @Test
     void cancelAllSilencesArmedAndPostedExpiries() throws Exception {
         onLoop(() -> {
-            timer.set(PollDesc.READ, System.nanoTime() + 20 * MS);
-            timer.set(PollDesc.WRITE, System.nanoTime() - MS);
+            timer.set(Sides.READ, System.nanoTime() + 20 * MS);
+            timer.set(Sides.WRITE, System.nanoTime() - MS);
             timer.cancelAll();
             return null;
         });
@@ -188,7 +188,7 @@ class DeadlineTimerTest {
     @Test
     void deadlinesSetBeforeAttachAreArmedByIt() throws Exception {
         DeadlineTimer detached = newTimer();
-        detached.set(PollDesc.READ, System.nanoTime() + 20 * MS);
+        detached.set(Sides.READ, System.nanoTime() + 20 * MS);
         Thread.sleep(50);
         assertEquals(List.of(), expiries, "no wheel yet: nothing can fire");
         onLoop(() -> {
@@ -198,7 +198,7 @@ class DeadlineTimerTest {
         });
         awaitExpiries(1);
         Thread.sleep(50);
-        assertEquals(List.of(PollDesc.READ), expiries, "the timer of the first attach is stale");
+        assertEquals(List.of(Sides.READ), expiries, "the timer of the first attach is stale");
     }
 
     /** A timer whose expiries run on {@link #loop} and are recorded in {@link #expiries}. */

@@ -9,12 +9,12 @@ import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
-import static io.gonetpoll.channel.PollDesc.IDLE;
-import static io.gonetpoll.channel.PollDesc.PARKED;
-import static io.gonetpoll.channel.PollDesc.READ;
-import static io.gonetpoll.channel.PollDesc.READY;
-import static io.gonetpoll.channel.PollDesc.SCHEDULED;
-import static io.gonetpoll.channel.PollDesc.WRITE;
+import static io.gonetpoll.channel.PollDesc.State.IDLE;
+import static io.gonetpoll.channel.PollDesc.State.PARKED;
+import static io.gonetpoll.channel.PollDesc.State.READY;
+import static io.gonetpoll.channel.PollDesc.State.SCHEDULED;
+import static io.gonetpoll.channel.Sides.READ;
+import static io.gonetpoll.channel.Sides.WRITE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -37,7 +37,7 @@ class PollDescTest {
         SCHEDULE(pd -> side -> pd.schedule(side) ? 1 : 0),
         CANCEL(pd -> side -> { pd.cancel(side); return 0; }),
         SATISFIED(pd -> side -> { pd.satisfied(side); return 0; }),
-        RUN_SCHEDULED(pd -> side -> pd.runScheduled(side) ? 1 : 0);
+        IS_SCHEDULED(pd -> side -> pd.isScheduled(side) ? 1 : 0);
 
         final Function<PollDesc, Function<Integer, Integer>> apply;
 
@@ -55,7 +55,7 @@ class PollDescTest {
             {IDLE, Call.PARK, PARKED, 0},
             {IDLE, Call.SCHEDULE, IDLE, ILLEGAL},
             {IDLE, Call.CANCEL, IDLE, 0},
-            {IDLE, Call.RUN_SCHEDULED, IDLE, 0},
+            {IDLE, Call.IS_SCHEDULED, IDLE, 0},
 
             {READY, Call.EDGE, READY, 0},
             {READY, Call.REQUEST, SCHEDULED, 1},
@@ -64,7 +64,7 @@ class PollDescTest {
             {READY, Call.PARK, PARKED, 0},
             {READY, Call.SCHEDULE, SCHEDULED, 1},
             {READY, Call.CANCEL, READY, 0},
-            {READY, Call.RUN_SCHEDULED, READY, 0},
+            {READY, Call.IS_SCHEDULED, READY, 0},
 
             {PARKED, Call.EDGE, SCHEDULED, 1},
             {PARKED, Call.REQUEST, PARKED, 0},
@@ -73,7 +73,7 @@ class PollDescTest {
             {PARKED, Call.PARK, PARKED, 0},
             {PARKED, Call.SCHEDULE, PARKED, ILLEGAL},
             {PARKED, Call.CANCEL, IDLE, 0},
-            {PARKED, Call.RUN_SCHEDULED, PARKED, 0},
+            {PARKED, Call.IS_SCHEDULED, PARKED, 0},
 
             {SCHEDULED, Call.EDGE, SCHEDULED, 0},
             {SCHEDULED, Call.REQUEST, SCHEDULED, 0},
@@ -82,14 +82,14 @@ class PollDescTest {
             {SCHEDULED, Call.PARK, PARKED, 0},
             {SCHEDULED, Call.SCHEDULE, SCHEDULED, 1},
             {SCHEDULED, Call.CANCEL, READY, 0},
-            {SCHEDULED, Call.RUN_SCHEDULED, SCHEDULED, 1},
+            {SCHEDULED, Call.IS_SCHEDULED, SCHEDULED, 1},
     };
 
     static Stream<Arguments> rows() {
         List<Arguments> rows = new ArrayList<>();
         for (int side : new int[] {READ, WRITE}) {
             for (Object[] row : TABLE) {
-                rows.add(Arguments.of(PollDesc.sideName(side), side, row[0], row[1], row[2], row[3]));
+                rows.add(Arguments.of(Sides.name(side), side, row[0], row[1], row[2], row[3]));
             }
         }
         return rows.stream();
@@ -97,26 +97,25 @@ class PollDescTest {
 
     @ParameterizedTest(name = "{0} side: {2} --{3}--> {4}")
     @MethodSource("rows")
-    void transition(String sideName, int side, int from, Call call, int to, int result) {
+    void transition(String sideName, int side, PollDesc.State from, Call call, PollDesc.State to, int result) {
         PollDesc pd = inState(side, from);
-        int other = side == READ ? WRITE : READ;
-        int otherBefore = pd.state(other);
+        int other = Sides.other(side);
+        PollDesc.State otherBefore = pd.state(other);
         if (result == ILLEGAL) {
             IllegalStateException e = assertThrows(IllegalStateException.class,
                     () -> call.apply.apply(pd).apply(side));
-            assertTrue(e.getMessage().contains(sideName) && e.getMessage().contains(PollDesc.stateName(from)),
-                    e.getMessage());
+            assertTrue(e.getMessage().contains(sideName) && e.getMessage().contains(from.name()), e.getMessage());
         } else {
             int returned = call.apply.apply(pd).apply(side);
             int expected = call == Call.EDGE ? result * side : result;
             assertEquals(expected, returned, "return value");
         }
-        assertEquals(PollDesc.stateName(to), PollDesc.stateName(pd.state(side)));
-        assertEquals(PollDesc.stateName(otherBefore), PollDesc.stateName(pd.state(other)), "other side untouched");
+        assertEquals(to, pd.state(side));
+        assertEquals(otherBefore, pd.state(other), "other side untouched");
     }
 
     /** Drives a fresh PollDesc to {@code state} on {@code side} with the calls a channel makes. */
-    private static PollDesc inState(int side, int state) {
+    private static PollDesc inState(int side, PollDesc.State state) {
         PollDesc pd = new PollDesc();
         // Fresh: read side IDLE (the ADD reports readiness), write side READY (writes are always tried).
         if (pd.state(side) == READY) {
@@ -139,7 +138,7 @@ class PollDescTest {
             default:
                 throw new AssertionError(state);
         }
-        assertEquals(PollDesc.stateName(state), PollDesc.stateName(pd.state(side)));
+        assertEquals(state, pd.state(side));
         return pd;
     }
 
@@ -179,7 +178,7 @@ class PollDescTest {
         PollDesc pd = new PollDesc();
         assertEquals(0, pd.ready(READ, false));
         assertTrue(pd.request(READ), "read() after a latched edge is queued to run");
-        assertTrue(pd.runScheduled(READ));
+        assertTrue(pd.isScheduled(READ));
         pd.satisfied(READ);
         assertEquals(READY, pd.state(READ));
     }
@@ -197,19 +196,17 @@ class PollDescTest {
         pd.ready(READ, false);
         pd.satisfied(READ);
         assertTrue(pd.request(READ));
-        assertTrue(pd.runScheduled(READ));
+        assertTrue(pd.isScheduled(READ));
         pd.drained(READ);
         assertEquals(PARKED, pd.state(READ));
     }
 
-    /** Go's netpolldeadlineimpl: the waiter of a side fails, a latched edge survives, the flag sticks. */
+    /** Go's netpolldeadlineimpl: the waiter of a side fails, a latched edge survives. */
     @org.junit.jupiter.api.Test
-    void expiryFailsTheWaiterAndSticksUntilCleared() {
+    void expiryFailsTheWaiterAndKeepsALatchedEdge() {
         PollDesc pd = new PollDesc();
         assertFalse(pd.expire(READ), "nothing waits on a fresh read side");
-        assertTrue(pd.isExpired(READ));
-        pd.clearExpired(READ);
-        assertFalse(pd.isExpired(READ));
+        assertEquals(IDLE, pd.state(READ));
 
         pd.request(READ);
         assertTrue(pd.expire(READ), "a parked read fails");
@@ -219,24 +216,10 @@ class PollDescTest {
         assertTrue(pd.expire(WRITE), "a parked flush fails");
         assertEquals(READY, pd.state(WRITE), "the write side is never IDLE");
 
-        pd.clearExpired(READ);
         pd.ready(READ, false);
         pd.request(READ);
         assertTrue(pd.expire(READ), "a queued read fails");
         assertEquals(READY, pd.state(READ), "the latched edge is kept for the next read");
-        assertFalse(pd.runScheduled(READ), "the queued entry is no longer wanted");
-
-        pd.reset();
-        assertTrue(pd.isExpired(READ) && pd.isExpired(WRITE), "deadlines belong to the channel, not the loop");
-    }
-
-    /** A connect waits on the write side; a write deadline marks the side but leaves the connect parked. */
-    @org.junit.jupiter.api.Test
-    void markExpiredLeavesTheStateAlone() {
-        PollDesc pd = new PollDesc();
-        pd.park(WRITE);
-        pd.markExpired(WRITE);
-        assertTrue(pd.isExpired(WRITE));
-        assertEquals(PARKED, pd.state(WRITE));
+        assertFalse(pd.isScheduled(READ), "the queued entry is no longer wanted");
     }
 }

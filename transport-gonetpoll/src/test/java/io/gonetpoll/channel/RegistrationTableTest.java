@@ -14,14 +14,15 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class RegistrationTableTest {
-    private static GoNetpollIoRegistration newRegistration() {
-        return new GoNetpollIoRegistration(null, null, null);
+    /** Any object stands for a registration: the table only stores and finds it. */
+    private static Object newRegistration() {
+        return new Object();
     }
 
     @Test
     void lookupFindsTheLiveRegistration() {
-        RegistrationTable table = new RegistrationTable(4);
-        GoNetpollIoRegistration a = newRegistration();
+        RegistrationTable<Object> table = new RegistrationTable<>(4);
+        Object a = newRegistration();
         long data = table.add(a);
         assertSame(a, table.lookup(data));
         assertEquals(1, table.size());
@@ -29,13 +30,13 @@ class RegistrationTableTest {
 
     @Test
     void aFreedSlotRejectsEventsOfItsFormerOccupant() {
-        RegistrationTable table = new RegistrationTable(4);
-        GoNetpollIoRegistration a = newRegistration();
+        RegistrationTable<Object> table = new RegistrationTable<>(4);
+        Object a = newRegistration();
         long aData = table.add(a);
         table.remove(aData);
         assertNull(table.lookup(aData), "event for a cancelled registration");
 
-        GoNetpollIoRegistration b = newRegistration();
+        Object b = newRegistration();
         long bData = table.add(b);
         assertEquals(EventData.slot(aData), EventData.slot(bData), "slot is reused");
         assertNotEquals(aData, bData, "with a new generation");
@@ -45,7 +46,7 @@ class RegistrationTableTest {
 
     @Test
     void removingTwiceOrWithAStaleTagFails() {
-        RegistrationTable table = new RegistrationTable(4);
+        RegistrationTable<Object> table = new RegistrationTable<>(4);
         long data = table.add(newRegistration());
         table.remove(data);
         assertThrows(IllegalStateException.class, () -> table.remove(data));
@@ -53,12 +54,12 @@ class RegistrationTableTest {
 
     @Test
     void growsAndKeepsEveryRegistration() {
-        RegistrationTable table = new RegistrationTable(1);
-        List<GoNetpollIoRegistration> registrations = new ArrayList<>();
+        RegistrationTable<Object> table = new RegistrationTable<>(1);
+        List<Object> registrations = new ArrayList<>();
         List<Long> tags = new ArrayList<>();
         Set<Integer> slots = new HashSet<>();
         for (int i = 0; i < 1000; i++) {
-            GoNetpollIoRegistration r = newRegistration();
+            Object r = newRegistration();
             registrations.add(r);
             long tag = table.add(r);
             tags.add(tag);
@@ -73,7 +74,7 @@ class RegistrationTableTest {
 
     @Test
     void lookupOfASlotNeverHandedOutIsStale() {
-        RegistrationTable table = new RegistrationTable(4);
+        RegistrationTable<Object> table = new RegistrationTable<>(4);
         assertNull(table.lookup(EventData.encode(3, 0)));
         assertNull(table.lookup(EventData.encode(EventData.MAX_SLOT, 0)));
     }
