@@ -5,60 +5,117 @@ import io.gonetpoll.channel.GoNetpollServerSocketChannel;
 import io.gonetpoll.channel.GoNetpollSocketChannel;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.SingleThreadEventLoop;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.bootstrap.ServerBootstrap;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A channel registered with an event loop of the wrong transport: the registration fails, and says why. */
+/**
+ * A channel registered with an event loop of the wrong transport: the registration fails, and says why.
+ * GoNetpoll channels answer Netty's compatibility check with yes and refuse in {@code doRegister} instead, so
+ * that the message can name both types; so the registration does start on the foreign loop. These tests show
+ * it does no harm there, on every loop a user may mix up with ours: the channel ends closed, its fd is
+ * released, the loop counts no registration of it, and the loop goes on serving its own channels.
+ */
 class IncompatibleEventLoopTest {
-    private static EventLoopGroup nio;
-    private static EventLoopGroup epoll;
+    private static final List<EventLoopGroup> groups = new ArrayList<>();
     private static EventLoopGroup gonetpoll;
 
     @BeforeAll
     static void setUp() {
-        nio = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        epoll = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        gonetpoll = new MultiThreadIoEventLoopGroup(1, GoNetpollIoHandler.newFactory());
+        gonetpoll = group(GoNetpollIoHandler.newFactory());
     }
 
     @AfterAll
     static void tearDown() {
-        for (EventLoopGroup group : new EventLoopGroup[] {nio, epoll, gonetpoll}) {
+        for (EventLoopGroup group : groups) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
 
-    @Test
-    void goNetpollChannelOnANioLoopNamesBothTypes() throws Exception {
-        long fds = OpenFiles.count();
-        Channel channel = new GoNetpollSocketChannel();
-        Throwable cause = failedRegistration(nio.register(channel));
-        assertInstanceOf(IllegalStateException.class, cause);
-        assertTrue(cause.getMessage().contains("GoNetpollSocketChannel")
-                && cause.getMessage().contains("io.netty.channel.nio.NioIoHandler"), cause.getMessage());
-        assertFalse(channel.isOpen(), "a channel that could not register is closed");
-        assertTrue(OpenFiles.awaitValue(OpenFiles::count, fds, 5) == fds, "its socket is closed");
+    private static EventLoopGroup group(IoHandlerFactory factory) {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, factory);
+        groups.add(group);
+        return group;
     }
 
-    @Test
-    void goNetpollServerChannelOnAnEpollLoopNamesBothTypes() throws Exception {
-        Channel channel = new GoNetpollServerSocketChannel();
-        Throwable cause = failedRegistration(epoll.register(channel));
-        assertTrue(cause.getMessage().contains("GoNetpollServerSocketChannel")
-                && cause.getMessage().contains("io.netty.channel.epoll.EpollIoHandler"), cause.getMessage());
-        assertFalse(channel.isOpen());
+    /** A foreign transport: its IoHandler's class name, its loop factory, and a listener of its own. */
+    private static Stream<Arguments> foreignLoops() {
+        return Stream.of(
+                Arguments.of("io.netty.channel.nio.NioIoHandler",
+                        (Supplier<IoHandlerFactory>) NioIoHandler::newFactory,
+                        (Supplier<ServerChannel>) NioServerSocketChannel::new),
+                Arguments.of("io.netty.channel.epoll.EpollIoHandler",
+                        (Supplier<IoHandlerFactory>) EpollIoHandler::newFactory,
+                        (Supplier<ServerChannel>) EpollServerSocketChannel::new),
+                Arguments.of("io.netty.channel.uring.IoUringIoHandler",
+                        (Supplier<IoHandlerFactory>) IoUringIoHandler::newFactory,
+                        (Supplier<ServerChannel>) IoUringServerSocketChannel::new));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("foreignLoops")
+    void goNetpollChannelsOnAForeignLoopFailCleanlyAndLeaveItUnharmed(
+            String handlerName, Supplier<IoHandlerFactory> factory, Supplier<ServerChannel> nativeListener)
+            throws Exception {
+        if (handlerName.contains("uring")) {
+            Assumptions.assumeTrue(IoUring.isAvailable(), () -> "io_uring not available here: "
+                    + IoUring.unavailabilityCause());
+        }
+        EventLoopGroup foreign = group(factory.get());
+        SingleThreadEventLoop loop = (SingleThreadEventLoop) foreign.next();
+        long fds = OpenFiles.count();
+
+        for (Channel channel : new Channel[] {new GoNetpollSocketChannel(), new GoNetpollServerSocketChannel()}) {
+            Throwable cause = failedRegistration(loop.register(channel));
+            assertInstanceOf(IllegalStateException.class, cause);
+            String name = channel.getClass().getSimpleName();
+            assertTrue(cause.getMessage().contains(name) && cause.getMessage().contains(handlerName),
+                    cause.getMessage());
+            assertTrue(channel.closeFuture().await(5, TimeUnit.SECONDS), name + " is closed");
+            assertFalse(channel.isOpen());
+            assertFalse(channel.isRegistered());
+        }
+        assertEquals(fds, OpenFiles.awaitValue(OpenFiles::count, fds, 5), "both sockets are closed");
+        assertEquals(0, loop.submit(loop::registeredChannels).get(5, TimeUnit.SECONDS),
+                "the foreign loop counts no registration of ours");
+
+        // The loop still serves its own transport.
+        Channel own = new ServerBootstrap().group(foreign).channelFactory(nativeListener::get)
+                .childHandler(new ChannelInboundHandlerAdapter())
+                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+        assertTrue(own.isActive());
+        own.close().sync();
     }
 
     /**

@@ -2,17 +2,29 @@ package io.gonetpoll.it;
 
 import io.gonetpoll.channel.GoNetpoll;
 import io.gonetpoll.channel.GoNetpollChannelOption;
+import io.gonetpoll.channel.GoNetpollDeadlineChannel;
 import io.gonetpoll.channel.GoNetpollIoHandler;
 import io.gonetpoll.channel.GoNetpollIoHandlerConfig;
 import io.gonetpoll.channel.GoNetpollIoHandlerFactory;
 import io.gonetpoll.channel.GoNetpollLoopCounters;
 import io.gonetpoll.channel.GoNetpollServerSocketChannel;
 import io.gonetpoll.channel.GoNetpollSocketChannel;
+import io.gonetpoll.channel.ReadDeadlineExceededException;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.ServerSocketChannelConfig;
 import io.netty.channel.socket.SocketChannelConfig;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -52,5 +64,34 @@ class PublicApiTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new GoNetpollIoHandlerConfig().setMaxEventsPerWait(0));
         assertTrue(e.getMessage().contains("maxEventsPerWait") && e.getMessage().contains("0"), e.getMessage());
+    }
+
+    /** The README's cast: any GoNetpoll connection is a GoNetpollDeadlineChannel, set from any thread. */
+    @Test
+    void deadlineTrioThroughThePublicInterface() throws Exception {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, GoNetpollIoHandler.newFactory());
+        try (java.net.ServerSocket peerListener = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getLoopbackAddress())) {
+            java.util.concurrent.BlockingQueue<Throwable> exceptions =
+                    new java.util.concurrent.LinkedBlockingQueue<>();
+            Channel channel = new Bootstrap().group(group).channel(GoNetpollSocketChannel.class)
+                    .handler(new ChannelInboundHandlerAdapter() {
+                        @Override
+                        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                            exceptions.add(cause);
+                        }
+                    }).connect(peerListener.getLocalSocketAddress()).sync().channel();
+            try (java.net.Socket peer = peerListener.accept()) {
+                ((GoNetpollDeadlineChannel) channel).setReadDeadline(Duration.ofMillis(50));
+                Throwable cause = exceptions.poll(10, TimeUnit.SECONDS);
+                assertInstanceOf(ReadDeadlineExceededException.class, cause);
+                assertTrue(channel.isOpen());
+                ((GoNetpollDeadlineChannel) channel).setDeadline(0);
+            } finally {
+                channel.close().sync();
+            }
+        } finally {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
+        }
     }
 }

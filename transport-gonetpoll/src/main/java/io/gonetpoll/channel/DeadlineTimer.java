@@ -8,8 +8,8 @@ import java.util.concurrent.RejectedExecutionException;
 /**
  * The read and write deadlines of one channel (Go: {@code rd}, {@code wd}, {@code rseq}, {@code wseq} and the
  * {@code rt}/{@code wt} timers of a {@code pollDesc}; {@code poll_runtime_pollSetDeadline} and
- * {@code netpolldeadlineimpl}). NOT thread safe: every method runs on the channel's event loop; the channel
- * marshals calls from other threads there. Timers live on the loop group's shared
+ * {@code netpolldeadlineimpl}). NOT thread safe: every method runs on the channel's event loop; its owner,
+ * {@link Deadlines}, marshals calls from other threads there. Timers live on the loop group's shared
  * {@link io.netty.util.HashedWheelTimer} ({@link SharedDeadlineWheel}); a fired timer only posts
  * {@link #timerFired} to the channel's loop of that moment, which decides. The timer task is this object, so
  * a deadline costs the wheel's timeout and nothing else.

@@ -54,8 +54,8 @@ public final class GoNetpollChannelOption<T> extends UnixChannelOption<T> {
      * restarts after every read. When it passes, {@link ReadDeadlineExceededException} reaches
      * {@code exceptionCaught} and the channel stays open: a handler that closes on it is a
      * {@code ReadTimeoutHandler} without the handler, one that does not sees it again after every further
-     * timeout of silence. A deadline set with {@link GoNetpollSocketChannel#setReadDeadline(long)} takes
-     * precedence until it is cleared. Moving the deadline costs no timer operation (DESIGN §4).
+     * timeout of silence. A deadline set with {@link GoNetpollDeadlineChannel#setReadDeadline(long)} takes
+     * precedence until it is cleared. Moving the deadline later costs no timer operation (see {@link DeadlineTimer}).
      */
     public static final ChannelOption<Integer> READ_TIMEOUT_MILLIS =
             valueOf(GoNetpollChannelOption.class, "READ_TIMEOUT_MILLIS");
@@ -64,7 +64,7 @@ public final class GoNetpollChannelOption<T> extends UnixChannelOption<T> {
      * default) for no limit; socket channels, also as a {@code childOption}. Armed when a flush parks, moved
      * later at each further park, cleared when the outbound buffer drains. When it passes, the flushed messages
      * fail with {@link WriteDeadlineExceededException} and the channel closes (see
-     * {@link GoNetpollSocketChannel#setWriteDeadline(long)}). A deadline set by the user takes precedence.
+     * {@link GoNetpollDeadlineChannel#setWriteDeadline(long)}). A deadline set by the user takes precedence.
      */
     public static final ChannelOption<Integer> WRITE_TIMEOUT_MILLIS =
             valueOf(GoNetpollChannelOption.class, "WRITE_TIMEOUT_MILLIS");

@@ -15,7 +15,7 @@ package io.gonetpoll.channel;
  *       <td>tick of the group's deadline wheel (one {@link io.netty.util.HashedWheelTimer} per group): deadlines
  *       and {@code READ_TIMEOUT_MILLIS}/{@code WRITE_TIMEOUT_MILLIS} fire up to one tick late. The wheel's
  *       thread wakes every tick while any deadline is pending (it stops when none is), so a shorter tick
- *       costs CPU: about 6 ms per second at 10 ms on a 2-vCPU VM.</td></tr>
+ *       costs CPU in proportion (measured in docs/benchmarks/analysis.md).</td></tr>
  * </table>
  */
 public final class GoNetpollIoHandlerConfig {

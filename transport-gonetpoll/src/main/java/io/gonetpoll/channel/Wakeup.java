@@ -15,16 +15,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * waits, then calls {@link #awake()}. A waker that finds SLEEPING and wins the CAS to AWAKE writes the eventfd;
  * every other waker returns at once, so a sleep costs at most one eventfd write however many threads wake it.
  * A task queued before a waker's check is seen by the loop's re-check (both sides use volatile accesses, so
- * at least one of them sees the other's write): no wakeup is lost (TRANSPORT-SURVEY §7 #1, #3).
+ * at least one of them sees the other's write): no wakeup is lost (docs/epoll-pitfalls.md#lost-wake-ups).
  *
  * <p>The eventfd is registered {@code EPOLLIN|EPOLLET} and never read on the normal path: every write is a new
  * edge, and with at most one write per sleep its 64-bit counter cannot saturate in practice; if it ever would,
- * the native write drains it first (§7 #24). A write that lands after the loop stopped sleeping only makes the
+ * the native write drains it first (docs/epoll-pitfalls.md#eventfd-counter-saturation). A write that lands after the loop stopped sleeping only makes the
  * next wait return once early.
  *
  * <p>After {@link #close()} nothing writes the eventfd again: writers pass a gate that counts them, close
  * shuts the gate and waits for the writers inside before the fd is closed, so a late wakeup can never write
- * into a recycled fd number (§7 #2).
+ * into a recycled fd number (docs/epoll-pitfalls.md#writing-to-a-closed-eventfd).
  */
 final class Wakeup {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(Wakeup.class);
