@@ -12,7 +12,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REPORTS = os.path.join(ROOT, "integration-tests", "target", "surefire-reports")
 OUT = os.path.join(ROOT, "docs", "testsuite-status.md")
 
-# The TCP classes Netty's epoll module runs from the testsuite (TRANSPORT-SURVEY §4.3).
+# The TCP classes Netty's epoll module runs from the testsuite: the io.netty.testsuite.transport.socket classes
+# that netty/netty's transport-native-epoll/src/test/java/io/netty/channel/epoll/ subclasses, and its
+# EpollEventLoopTest (Netty's AbstractSingleThreadEventLoopTest), listed as "EventLoopTest", our class's name
+# without its prefix. See docs/testing.md#nettys-testsuite.
 EPOLL_RUNS = {
     "CompositeBufferGatheringWriteTest", "SocketAddressesTest", "SocketAutoReadTest",
     "SocketChannelNotYetConnectedTest", "SocketCloseForciblyTest", "SocketConditionalWritabilityTest",

@@ -24,7 +24,8 @@ import java.util.List;
 
 /**
  * The bootstraps Netty's testsuite runs with GoNetpoll, built the way Netty's {@code EpollSocketTestPermutation}
- * builds them for epoll (TRANSPORT-SURVEY §4.2):
+ * ({@code transport-native-epoll/src/test/java/io/netty/channel/epoll/} in netty/netty) builds them for epoll,
+ * with GoNetpoll in epoll's place (how the testsuite is run: docs/testing.md#nettys-testsuite):
  * <ul>
  *   <li>servers: GoNetpoll, GoNetpoll with {@code TCP_FASTOPEN=5} (only if the kernel lets servers use TCP Fast
  *   Open), NIO;</li>
