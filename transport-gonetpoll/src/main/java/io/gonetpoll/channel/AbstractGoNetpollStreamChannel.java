@@ -509,9 +509,8 @@ abstract class AbstractGoNetpollStreamChannel extends AbstractGoNetpollChannel
          *   <li>an explicit {@code read()} (autoRead off) stops after this one message, and the answer would come
          *   from the next {@code read()}: a pass through the ready queue, an allocation and an EAGAIN
          *   {@code recv} that level-triggered epoll never makes. Here one {@code ioctl(FIONREAD)} answers at
-         *   once, cheaper than that wasted read and paid only on such reads. (64-byte messages with the adaptive
-         *   allocator fill its 64-byte guess about one read in nine: in the explicit-read proxy benchmark that
-         *   was 0.12 EAGAIN reads per read before.)</li>
+         *   once, cheaper than that wasted read and paid only on such reads (how often it is paid: the proxy
+         *   scenario in docs/benchmarks/analysis.md).</li>
          * </ul>
          * Once the peer has closed, the FIN may sit behind the data without a new edge: never drained until EOF
          * (docs/epoll-pitfalls.md#a-short-read-is-not-always-a-drained-socket).

@@ -98,20 +98,20 @@ final class Deadlines {
      * any thread.
      */
     void set(int sides, long deadline) {
-        EventLoop loop = eventLoop;
-        if (loop == null) {
+        EventLoop owner = eventLoop;
+        if (owner == null) {
             synchronized (this) {
-                loop = eventLoop;
-                if (loop == null) {
+                owner = eventLoop;
+                if (owner == null) {
                     setOnOwner(sides, deadline);
                     return;
                 }
             }
         }
-        if (loop.inEventLoop()) {
+        if (owner.inEventLoop()) {
             setOnOwner(sides, deadline);
         } else {
-            loop.execute(() -> setOnOwner(sides, deadline));
+            owner.execute(() -> setOnOwner(sides, deadline));
         }
     }
 

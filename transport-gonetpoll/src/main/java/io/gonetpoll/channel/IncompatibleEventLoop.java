@@ -19,17 +19,17 @@ final class IncompatibleEventLoop {
     private IncompatibleEventLoop() {
     }
 
-    static String message(Channel channel, EventLoop loop) {
-        return channel.getClass().getSimpleName() + " cannot be registered with " + loop.getClass().getName()
-                + " (" + describeIo(loop) + "): GoNetpoll channels need an event loop of GoNetpollIoHandler, "
+    static String message(Channel channel, EventLoop eventLoop) {
+        return channel.getClass().getSimpleName() + " cannot be registered with " + eventLoop.getClass().getName()
+                + " (" + describeIo(eventLoop) + "): GoNetpoll channels need an event loop of GoNetpollIoHandler, "
                 + "e.g. new MultiThreadIoEventLoopGroup(GoNetpollIoHandler.newFactory())";
     }
 
-    private static String describeIo(EventLoop loop) {
-        if (!(loop instanceof IoEventLoop)) {
+    private static String describeIo(EventLoop eventLoop) {
+        if (!(eventLoop instanceof IoEventLoop)) {
             return "not an IoEventLoop";
         }
-        IoEventLoop ioLoop = (IoEventLoop) loop;
+        IoEventLoop ioLoop = (IoEventLoop) eventLoop;
         for (String name : KNOWN_HANDLERS) {
             Class<? extends IoHandler> type = load(name);
             if (type != null && ioLoop.isIoType(type)) {

@@ -61,11 +61,10 @@ package io.gonetpoll.channel;
  *
  * <p>The sides differ in one way. A read trusts IDLE (after a drain, only an edge brings data), so a read
  * request on IDLE parks without a syscall; Go pays an EAGAIN read per request instead, which we avoid by
- * treating a read that emptied the socket as a drain: a short read, or, after an explicit read filled its
- * buffer, an empty receive queue (unless the peer closed: then the FIN may sit behind the data without a
- * new edge, so reads go on until EOF — see {@link #peerClosed()}). A write is always attempted unless the
- * write side is PARKED (Go's prepareWrite also just tries the syscall), so the write side starts READY
- * and is never IDLE.
+ * treating a read that emptied the socket as a drain (the channel decides when a read did, see
+ * {@code AbstractGoNetpollStreamChannel.StreamUnsafe.isDrained}; {@link #peerClosed()} is what it needs from
+ * here). A write is always attempted unless the write side is PARKED (Go's prepareWrite also just tries the
+ * syscall), so the write side starts READY and is never IDLE.
  *
  * <p>Threads: every field is confined to the channel's event loop. No CAS, no {@code pdWait} state: Go needs
  * those because many goroutines touch a pollDesc, but in Netty one loop thread owns the channel, and events,
