@@ -146,7 +146,7 @@ public final class GoNetpollServerSocketChannel extends AbstractGoNetpollChannel
         super.doBind(localAddress);
         int fastOpen = config.getTcpFastOpen();
         if (fastOpen > 0) {
-            socket.setTcpOption(Native.TCP_FASTOPEN, fastOpen);
+            socket.setTcpOption(SocketNative.TCP_FASTOPEN, fastOpen);
         }
         socket.listen(config.getBacklog());
         active = true;
@@ -321,14 +321,14 @@ public final class GoNetpollServerSocketChannel extends AbstractGoNetpollChannel
                 fd = socket.accept(acceptedAddress);
             } catch (Errors.NativeIoException e) {
                 int errno = -e.expectedErr();
-                if (errno == Native.ERRNO_ECONNABORTED) {
+                if (errno == SocketNative.ERRNO_ECONNABORTED) {
                     return ACCEPT_ABORTED;
                 }
                 if (queued > 0) {
                     queued = 0;
                 }
-                if (errno == Native.ERRNO_EMFILE || errno == Native.ERRNO_ENFILE
-                        || errno == Native.ERRNO_ENOBUFS || errno == Native.ERRNO_ENOMEM) {
+                if (errno == SocketNative.ERRNO_EMFILE || errno == SocketNative.ERRNO_ENFILE
+                        || errno == SocketNative.ERRNO_ENOBUFS || errno == SocketNative.ERRNO_ENOMEM) {
                     pollDesc.drained(PollDesc.READ);
                     scheduleAcceptRetry();
                 }

@@ -10,13 +10,13 @@ import io.netty.channel.unix.Limits;
 import io.netty.channel.unix.UnixChannelOption;
 import io.netty.util.internal.PlatformDependent;
 
-import static io.gonetpoll.channel.Native.TCP_CORK;
-import static io.gonetpoll.channel.Native.TCP_KEEPCNT;
-import static io.gonetpoll.channel.Native.TCP_KEEPIDLE;
-import static io.gonetpoll.channel.Native.TCP_KEEPINTVL;
-import static io.gonetpoll.channel.Native.TCP_NOTSENT_LOWAT;
-import static io.gonetpoll.channel.Native.TCP_QUICKACK;
-import static io.gonetpoll.channel.Native.TCP_USER_TIMEOUT;
+import static io.gonetpoll.channel.SocketNative.TCP_CORK;
+import static io.gonetpoll.channel.SocketNative.TCP_KEEPCNT;
+import static io.gonetpoll.channel.SocketNative.TCP_KEEPIDLE;
+import static io.gonetpoll.channel.SocketNative.TCP_KEEPINTVL;
+import static io.gonetpoll.channel.SocketNative.TCP_NOTSENT_LOWAT;
+import static io.gonetpoll.channel.SocketNative.TCP_QUICKACK;
+import static io.gonetpoll.channel.SocketNative.TCP_USER_TIMEOUT;
 
 /**
  * Config of a {@link GoNetpollSocketChannel}: the options, defaults and validation of Netty's epoll socket
