@@ -1,7 +1,7 @@
 /*
  * The library's JVM entry points and nothing else: JNI_OnLoad registers netpoll_epoll.c's method table on
  * io.gonetpoll.channel.Native and socket_extras.c's on io.gonetpoll.channel.SocketNative, plus this file's one
- * native, Native.registerUnix. No syscall lives here.
+ * native, Native.registerUnix; JNI_OnUnload releases what OnLoad kept. No syscall lives here.
  *
  * Sockets, socket options, read/write/writev and errno -> NativeIoException come from Netty's own
  * libnetty-unix-common.a, linked into this library with --whole-archive. registerUnix registers its natives
@@ -106,7 +106,7 @@ JNIEXPORT jint JNI_OnLoad(JavaVM* vm, void* reserved) {
     // thread and does not run the initialiser again.
     nativeClass = (*env)->FindClass(env, NATIVE_CLASS);
     if (nativeClass == NULL) {
-        goto error;
+        goto error_socket_extras;
     }
     table = netpoll_epoll_methods(&count);
     // RegisterNatives can fail half-way, so a failure here already has something to unregister.
@@ -134,6 +134,19 @@ error_socket_native:
 error_native:
     unregisterNatives(env, nativeClass);
     (*env)->DeleteLocalRef(env, nativeClass);
+error_socket_extras:
+    socket_extras_unload(env);
 error:
     return JNI_ERR;
+}
+
+// Runs once the class loader that loaded the library has been collected, taking Native and SocketNative with
+// it: there is nothing to unregister (and FindClass, called from here, searches the system class loader, where
+// it could only find other copies of those classes).
+JNIEXPORT void JNI_OnUnload(JavaVM* vm, void* reserved) {
+    JNIEnv* env;
+    if ((*vm)->GetEnv(vm, (void**) &env, JNI_VERSION_1_6) != JNI_OK) {
+        return;
+    }
+    socket_extras_unload(env);
 }

@@ -37,8 +37,13 @@
 #define IPV6_TRANSPARENT 75
 #endif
 
+// sendFile's answer when the region's FileChannel is not a sun.nio.ch.FileChannelImpl. Below -4095, the
+// lowest -errno Linux has, so no syscall result can be mistaken for it.
+#define SENDFILE_FOREIGN_CHANNEL ((jlong) INT64_MIN)
+
 // Looked up once by socket_extras_load. JNI field access is not subject to module encapsulation, which is
 // why the file descriptor of a FileChannel is read here and not in Java.
+static jclass fileChannelImplClass = NULL;         // global ref: sun.nio.ch.FileChannelImpl
 static jfieldID fileRegionFileField = NULL;        // io.netty.channel.DefaultFileRegion#file
 static jfieldID fileRegionTransferredField = NULL; // io.netty.channel.DefaultFileRegion#transferred
 static jfieldID fileChannelFdField = NULL;         // sun.nio.ch.FileChannelImpl#fd
@@ -70,14 +75,19 @@ static jint socket_extras_acceptQueueLength(JNIEnv* env, jclass clazz, jint fd) 
     return (jint) info.tcpi_unacked;
 }
 
-// sendfile(2) from a DefaultFileRegion (opened by the caller). On success the region's transferred count
-// is advanced here, as DefaultFileRegion has no setter for it.
+// sendfile(2) from a DefaultFileRegion (opened by the caller). Its FileChannel must be the JDK's
+// FileChannelImpl, the only one whose fd field is the file's descriptor: any other (a zip file system's, say)
+// is answered with SENDFILE_FOREIGN_CHANNEL before a field of it is read, and Java copies the region instead.
+// On success the region's transferred count is advanced here, as DefaultFileRegion has no setter for it.
 // EINTR: retried. EAGAIN is returned as -EAGAIN; Java maps it to "socket buffer full".
 static jlong socket_extras_sendFile(JNIEnv* env, jclass clazz, jint socketFd, jobject fileRegion,
                                     jlong position, jlong offset, jlong count) {
     jobject fileChannel = (*env)->GetObjectField(env, fileRegion, fileRegionFileField);
     if (fileChannel == NULL) {
         return -EBADF;
+    }
+    if (!(*env)->IsInstanceOf(env, fileChannel, fileChannelImplClass)) {
+        return SENDFILE_FOREIGN_CHANNEL;
     }
     jobject fileDescriptor = (*env)->GetObjectField(env, fileChannel, fileChannelFdField);
     if (fileDescriptor == NULL) {
@@ -101,6 +111,7 @@ static jlong socket_extras_sendFile(JNIEnv* env, jclass clazz, jint socketFd, jo
 
 // Constants, read once by SocketNative.java. IMPORTANT: every name here must match a native method
 // declared in SocketNative.java.
+static jlong socket_extras_sendFileForeignChannel(JNIEnv* env, jclass clazz) { return SENDFILE_FOREIGN_CHANNEL; }
 static jint socket_extras_errnoEmfile(JNIEnv* env, jclass clazz) { return EMFILE; }
 static jint socket_extras_errnoEnfile(JNIEnv* env, jclass clazz) { return ENFILE; }
 static jint socket_extras_errnoEnobufs(JNIEnv* env, jclass clazz) { return ENOBUFS; }
@@ -126,6 +137,7 @@ static const JNINativeMethod methods[] = {
     { "sendFile0", "(ILio/netty/channel/DefaultFileRegion;JJJ)J", (void*) socket_extras_sendFile },
     { "receiveQueueBytes0", "(I)I", (void*) socket_extras_receiveQueueBytes },
     { "acceptQueueLength0", "(I)I", (void*) socket_extras_acceptQueueLength },
+    { "sendFileForeignChannel", "()J", (void*) socket_extras_sendFileForeignChannel },
     { "errnoEmfile", "()I", (void*) socket_extras_errnoEmfile },
     { "errnoEnfile", "()I", (void*) socket_extras_errnoEnfile },
     { "errnoEnobufs", "()I", (void*) socket_extras_errnoEnobufs },
@@ -165,14 +177,35 @@ static jboolean lookupField(JNIEnv* env, const char* className, const char* name
 }
 
 jint socket_extras_load(JNIEnv* env) {
+    jclass localFileChannelImpl = (*env)->FindClass(env, "sun/nio/ch/FileChannelImpl");
+    if (localFileChannelImpl == NULL) {
+        return JNI_ERR;
+    }
+    fileChannelFdField = (*env)->GetFieldID(env, localFileChannelImpl, "fd", "Ljava/io/FileDescriptor;");
+    if (fileChannelFdField != NULL) {
+        fileChannelImplClass = (jclass) (*env)->NewGlobalRef(env, localFileChannelImpl);
+    }
+    (*env)->DeleteLocalRef(env, localFileChannelImpl);
+    if (fileChannelImplClass == NULL) {
+        return JNI_ERR;
+    }
     if (!lookupField(env, "io/netty/channel/DefaultFileRegion", "file", "Ljava/nio/channels/FileChannel;",
                      &fileRegionFileField)
             || !lookupField(env, "io/netty/channel/DefaultFileRegion", "transferred", "J",
                             &fileRegionTransferredField)
-            || !lookupField(env, "sun/nio/ch/FileChannelImpl", "fd", "Ljava/io/FileDescriptor;",
-                            &fileChannelFdField)
             || !lookupField(env, "java/io/FileDescriptor", "fd", "I", &fileDescriptorFdField)) {
-        return JNI_ERR;
+        goto error_delete_class;
     }
     return JNI_OK;
+
+error_delete_class:
+    socket_extras_unload(env);
+    return JNI_ERR;
+}
+
+void socket_extras_unload(JNIEnv* env) {
+    if (fileChannelImplClass != NULL) {
+        (*env)->DeleteGlobalRef(env, fileChannelImplClass);
+        fileChannelImplClass = NULL;
+    }
 }

@@ -45,17 +45,24 @@ final class SocketNative {
     static final int IP_TRANSPARENT = ipTransparent();
     static final int IPV6_TRANSPARENT = ipv6Transparent();
 
+    /**
+     * What {@link #sendFile} returns for a region whose {@code FileChannel} is not the JDK's default-file-system
+     * one (a zip file system's, say): such a channel has no file descriptor to send from. Below any {@code -errno}.
+     */
+    static final long SENDFILE_FOREIGN_CHANNEL = sendFileForeignChannel();
+
     private SocketNative() {
     }
 
     /**
      * {@code sendfile(2)} from an opened {@link DefaultFileRegion}; advances its transferred count. Returns the
-     * bytes sent, {@code 0} at the end of the file, or {@code -1} if the socket buffer is full (EAGAIN).
+     * bytes sent, {@code 0} at the end of the file, {@code -1} if the socket buffer is full (EAGAIN), or
+     * {@link #SENDFILE_FOREIGN_CHANNEL}, having sent nothing, if the region must be copied instead.
      */
     static long sendFile(int socketFd, DefaultFileRegion region, long position, long offset, long count)
             throws IOException {
         long res = sendFile0(socketFd, region, position, offset, count);
-        if (res >= 0) {
+        if (res >= 0 || res == SENDFILE_FOREIGN_CHANNEL) {
             return res;
         }
         if (res == Native.ERRNO_EAGAIN_NEGATIVE) {
@@ -89,6 +96,7 @@ final class SocketNative {
     private static native int receiveQueueBytes0(int fd);
     private static native int acceptQueueLength0(int fd);
 
+    private static native long sendFileForeignChannel();
     private static native int errnoEmfile();
     private static native int errnoEnfile();
     private static native int errnoEnobufs();
