@@ -1,6 +1,5 @@
 package io.gonetpoll.channel;
 
-import io.netty.channel.ChannelException;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.unix.Socket;
@@ -9,7 +8,8 @@ import java.io.IOException;
 
 /**
  * Netty's unix {@link Socket} plus what it lacks: the Linux TCP/IP options GoNetpoll exposes (read and written
- * through {@code getsockopt/setsockopt} with constants from our C file) and {@code sendfile}.
+ * through {@code getsockopt/setsockopt} with constants from {@link SocketNative}), {@code sendfile} and the
+ * receive and accept queues' lengths.
  */
 final class GoNetpollSocket extends Socket {
     static {
@@ -27,30 +27,26 @@ final class GoNetpollSocket extends Socket {
 
     /** Bytes received and not yet read (the receive queue), from {@code ioctl(FIONREAD)}. */
     int receiveQueueBytes() throws IOException {
-        return Native.receiveQueueBytes(intValue());
+        return SocketNative.receiveQueueBytes(intValue());
     }
 
     /** Connections in a listener's accept queue, from {@code getsockopt(TCP_INFO)}. */
     int acceptQueueLength() throws IOException {
-        return Native.acceptQueueLength(intValue());
-    }
-
-    boolean isIpv6() {
-        return ipv6;
+        return SocketNative.acceptQueueLength(intValue());
     }
 
     long sendFile(DefaultFileRegion region, long position, long offset, long count) throws IOException {
         // Opens the file lazily, as DefaultFileRegion.transferTo would.
         region.open();
-        return Native.sendFile(intValue(), region, position, offset, count);
+        return SocketNative.sendFile(intValue(), region, position, offset, count);
     }
 
     int getTcpOption(int option) throws IOException {
-        return getIntOpt(Native.IPPROTO_TCP, option);
+        return getIntOpt(SocketNative.IPPROTO_TCP, option);
     }
 
     void setTcpOption(int option, int value) throws IOException {
-        setIntOpt(Native.IPPROTO_TCP, option, value);
+        setIntOpt(SocketNative.IPPROTO_TCP, option, value);
     }
 
     boolean isIpTransparent() throws IOException {
@@ -63,23 +59,18 @@ final class GoNetpollSocket extends Socket {
 
     /** IP_FREEBIND lives at SOL_IP for both families (the IPv6 stack reads the same inet flag). */
     boolean isIpFreeBind() throws IOException {
-        return getIntOpt(Native.SOL_IP, Native.IP_FREEBIND) != 0;
+        return getIntOpt(SocketNative.SOL_IP, SocketNative.IP_FREEBIND) != 0;
     }
 
     void setIpFreeBind(boolean freeBind) throws IOException {
-        setIntOpt(Native.SOL_IP, Native.IP_FREEBIND, freeBind ? 1 : 0);
+        setIntOpt(SocketNative.SOL_IP, SocketNative.IP_FREEBIND, freeBind ? 1 : 0);
     }
 
     private int ipLevel() {
-        return ipv6 ? Native.SOL_IPV6 : Native.SOL_IP;
+        return ipv6 ? SocketNative.SOL_IPV6 : SocketNative.SOL_IP;
     }
 
     private int ipTransparentOption() {
-        return ipv6 ? Native.IPV6_TRANSPARENT : Native.IP_TRANSPARENT;
-    }
-
-    /** Wraps an option failure the way Netty's configs do. */
-    static ChannelException optionFailure(IOException e) {
-        return new ChannelException(e);
+        return ipv6 ? SocketNative.IPV6_TRANSPARENT : SocketNative.IP_TRANSPARENT;
     }
 }

@@ -1,28 +1,120 @@
 package io.gonetpoll.channel;
 
-/** Temporary: replaced by the native-split branch. */
+import io.netty.channel.DefaultFileRegion;
+import io.netty.channel.unix.Errors;
+
+import java.io.IOException;
+
+/**
+ * The JNI surface of the socket calls Netty's unix-common lacks (C: {@code socket_extras.c}): {@code sendfile},
+ * the receive and accept queues' lengths, and the TCP/IP option and errno constants GoNetpoll uses.
+ *
+ * <p>Every {@code native …0} method returns the result or {@code -errno}; the wrapper beside it turns
+ * {@code -errno} into a {@link Errors.NativeIoException} — the only place that happens. The natives are in the
+ * library {@link Native} loads, whose {@code JNI_OnLoad} registers them; class initialisation makes sure that has
+ * happened, or fails with {@link GoNetpoll#unavailabilityCause()}.
+ */
 final class SocketNative {
-    static final int SOL_IP = Native.SOL_IP;
-    static final int SOL_IPV6 = Native.SOL_IPV6;
-    static final int IPPROTO_TCP = Native.IPPROTO_TCP;
-    static final int TCP_CORK = Native.TCP_CORK;
-    static final int TCP_KEEPIDLE = Native.TCP_KEEPIDLE;
-    static final int TCP_KEEPINTVL = Native.TCP_KEEPINTVL;
-    static final int TCP_KEEPCNT = Native.TCP_KEEPCNT;
-    static final int TCP_USER_TIMEOUT = Native.TCP_USER_TIMEOUT;
-    static final int TCP_QUICKACK = Native.TCP_QUICKACK;
-    static final int TCP_NOTSENT_LOWAT = Native.TCP_NOTSENT_LOWAT;
-    static final int TCP_FASTOPEN = Native.TCP_FASTOPEN;
-    static final int TCP_FASTOPEN_CONNECT = Native.TCP_FASTOPEN_CONNECT;
-    static final int IP_FREEBIND = Native.IP_FREEBIND;
-    static final int IP_TRANSPARENT = Native.IP_TRANSPARENT;
-    static final int IPV6_TRANSPARENT = Native.IPV6_TRANSPARENT;
-    static final int ERRNO_EMFILE = Native.ERRNO_EMFILE;
-    static final int ERRNO_ENFILE = Native.ERRNO_ENFILE;
-    static final int ERRNO_ENOBUFS = Native.ERRNO_ENOBUFS;
-    static final int ERRNO_ENOMEM = Native.ERRNO_ENOMEM;
-    static final int ERRNO_ECONNABORTED = Native.ERRNO_ECONNABORTED;
+    // This class is io/gonetpoll/channel/SocketNative; IMPORTANT: must match SOCKET_NATIVE_CLASS in gonetpoll_jni.c.
+
+    static {
+        // GoNetpoll's probe initialises Native, which loads the library; Native never touches this class.
+        GoNetpoll.ensureAvailability();
+    }
+
+    // IMPORTANT: every constant below must have a native function of the same name in socket_extras.c.
+    static final int ERRNO_EMFILE = errnoEmfile();
+    static final int ERRNO_ENFILE = errnoEnfile();
+    static final int ERRNO_ENOBUFS = errnoEnobufs();
+    static final int ERRNO_ENOMEM = errnoEnomem();
+    static final int ERRNO_ECONNABORTED = errnoEconnaborted();
+
+    static final int SOL_IP = solIp();
+    static final int SOL_IPV6 = solIpv6();
+    static final int IPPROTO_TCP = ipprotoTcp();
+    static final int TCP_CORK = tcpCork();
+    static final int TCP_KEEPIDLE = tcpKeepidle();
+    static final int TCP_KEEPINTVL = tcpKeepintvl();
+    static final int TCP_KEEPCNT = tcpKeepcnt();
+    static final int TCP_USER_TIMEOUT = tcpUserTimeout();
+    static final int TCP_QUICKACK = tcpQuickack();
+    static final int TCP_NOTSENT_LOWAT = tcpNotsentLowat();
+    static final int TCP_FASTOPEN = tcpFastopen();
+    static final int TCP_FASTOPEN_CONNECT = tcpFastopenConnect();
+    static final int IP_FREEBIND = ipFreebind();
+    static final int IP_TRANSPARENT = ipTransparent();
+    static final int IPV6_TRANSPARENT = ipv6Transparent();
+
+    /**
+     * What {@link #sendFile} returns for a region whose {@code FileChannel} is not the JDK's default-file-system
+     * one (a zip file system's, say): such a channel has no file descriptor to send from. Below any {@code -errno}.
+     */
+    static final long SENDFILE_FOREIGN_CHANNEL = sendFileForeignChannel();
 
     private SocketNative() {
     }
+
+    /**
+     * {@code sendfile(2)} from an opened {@link DefaultFileRegion}; advances its transferred count. Returns the
+     * bytes sent, {@code 0} at the end of the file, {@code -1} if the socket buffer is full (EAGAIN), or
+     * {@link #SENDFILE_FOREIGN_CHANNEL}, having sent nothing, if the region must be copied instead.
+     */
+    static long sendFile(int socketFd, DefaultFileRegion region, long position, long offset, long count)
+            throws IOException {
+        long res = sendFile0(socketFd, region, position, offset, count);
+        if (res >= 0 || res == SENDFILE_FOREIGN_CHANNEL) {
+            return res;
+        }
+        if (res == Native.ERRNO_EAGAIN_NEGATIVE) {
+            return -1;
+        }
+        throw Errors.newIOException("sendfile", (int) res);
+    }
+
+    /** Bytes waiting in {@code fd}'s receive queue ({@code ioctl(FIONREAD)}). */
+    static int receiveQueueBytes(int fd) throws IOException {
+        return check("ioctl(FIONREAD)", receiveQueueBytes0(fd));
+    }
+
+    /**
+     * Connections waiting in listener {@code fd}'s accept queue ({@code getsockopt(TCP_INFO)}, whose
+     * {@code tcpi_unacked} is the queue length for a listener); fails if {@code fd} is not a TCP listener.
+     */
+    static int acceptQueueLength(int fd) throws IOException {
+        return check("getsockopt(TCP_INFO)", acceptQueueLength0(fd));
+    }
+
+    private static int check(String syscall, int res) throws IOException {
+        if (res < 0) {
+            throw Errors.newIOException(syscall, res);
+        }
+        return res;
+    }
+
+    private static native long sendFile0(int socketFd, DefaultFileRegion region, long position, long offset,
+                                         long count);
+    private static native int receiveQueueBytes0(int fd);
+    private static native int acceptQueueLength0(int fd);
+
+    private static native long sendFileForeignChannel();
+    private static native int errnoEmfile();
+    private static native int errnoEnfile();
+    private static native int errnoEnobufs();
+    private static native int errnoEnomem();
+    private static native int errnoEconnaborted();
+    private static native int solIp();
+    private static native int solIpv6();
+    private static native int ipprotoTcp();
+    private static native int tcpCork();
+    private static native int tcpKeepidle();
+    private static native int tcpKeepintvl();
+    private static native int tcpKeepcnt();
+    private static native int tcpUserTimeout();
+    private static native int tcpQuickack();
+    private static native int tcpNotsentLowat();
+    private static native int tcpFastopen();
+    private static native int tcpFastopenConnect();
+    private static native int ipFreebind();
+    private static native int ipTransparent();
+    private static native int ipv6Transparent();
 }

@@ -109,7 +109,10 @@ final class StreamWriter {
         return 1;
     }
 
-    /** {@code sendfile(2)}: the bytes never pass through the JVM. */
+    /**
+     * {@code sendfile(2)}: the bytes never pass through the JVM. A region over a {@code FileChannel} of another
+     * file system than the default one has no file descriptor to send from; it is copied like any other region.
+     */
     private int writeDefaultFileRegion(ChannelOutboundBuffer in, DefaultFileRegion region) throws IOException {
         long offset = region.transferred();
         long count = region.count();
@@ -118,6 +121,9 @@ final class StreamWriter {
             return 0;
         }
         long written = socket.sendFile(region, region.position(), offset, count - offset);
+        if (written == SocketNative.SENDFILE_FOREIGN_CHANNEL) {
+            return writeFileRegion(in, region);
+        }
         count(written);
         if (written > 0) {
             in.progress(written);

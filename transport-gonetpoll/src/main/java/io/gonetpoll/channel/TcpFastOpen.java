@@ -6,14 +6,7 @@ import java.nio.file.Path;
 
 /** What {@code /proc/sys/net/ipv4/tcp_fastopen} allows: bit 0 clients, bit 1 servers ({@code ip-sysctl.rst}). */
 final class TcpFastOpen {
-    static final boolean CLIENT_SUPPORTED;
-    static final boolean SERVER_SUPPORTED;
-
-    static {
-        int mode = mode();
-        CLIENT_SUPPORTED = (mode & 1) != 0;
-        SERVER_SUPPORTED = (mode & 2) != 0;
-    }
+    static final boolean CLIENT_SUPPORTED = (mode() & 1) != 0;
 
     private TcpFastOpen() {
     }

@@ -1,0 +1,211 @@
+/*
+ * Socket calls and constants that Netty's libnetty-unix-common.a does not offer, for the natives of
+ * SocketNative.java: sendfile from a DefaultFileRegion, the receive queue's length (ioctl FIONREAD), a
+ * listener's accept-queue length (getsockopt TCP_INFO), the TCP/IP option levels and names GoNetpoll's
+ * configs set, and the errno values the accept loop tells apart. Any further per-socket syscall or constant
+ * belongs here too (SO_PEERCRED, SCM_RIGHTS, recvmmsg/sendmmsg); the poller does not (that is netpoll_epoll.c),
+ * nor registering with the JVM (that is gonetpoll_jni.c).
+ *
+ * Every function is one syscall (or one syscall plus its EINTR/EAGAIN policy, stated beside it) and returns
+ * the result or -errno; SocketNative.java turns -errno into an exception in exactly one place.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <jni.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/tcp.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+
+#include "gonetpoll_jni.h"
+
+// Older kernel headers lack these; values from include/uapi/linux/tcp.h and in.h.
+#ifndef TCP_NOTSENT_LOWAT
+#define TCP_NOTSENT_LOWAT 25
+#endif
+#ifndef TCP_FASTOPEN_CONNECT
+#define TCP_FASTOPEN_CONNECT 30
+#endif
+#ifndef IP_TRANSPARENT
+#define IP_TRANSPARENT 19
+#endif
+#ifndef IPV6_TRANSPARENT
+#define IPV6_TRANSPARENT 75
+#endif
+
+// sendFile's answer when the region's FileChannel is not a sun.nio.ch.FileChannelImpl. Below -4095, the
+// lowest -errno Linux has, so no syscall result can be mistaken for it.
+#define SENDFILE_FOREIGN_CHANNEL ((jlong) INT64_MIN)
+
+// Looked up once by socket_extras_load. JNI field access is not subject to module encapsulation, which is
+// why the file descriptor of a FileChannel is read here and not in Java.
+static jclass fileChannelImplClass = NULL;         // global ref: sun.nio.ch.FileChannelImpl
+static jfieldID fileRegionFileField = NULL;        // io.netty.channel.DefaultFileRegion#file
+static jfieldID fileRegionTransferredField = NULL; // io.netty.channel.DefaultFileRegion#transferred
+static jfieldID fileChannelFdField = NULL;         // sun.nio.ch.FileChannelImpl#fd
+static jfieldID fileDescriptorFdField = NULL;      // java.io.FileDescriptor#fd
+
+// Bytes in a socket's receive queue, not yet read: ioctl(FIONREAD), which for TCP is SIOCINQ. Returns the
+// count or -errno. The read loop asks only after a read that filled its buffer exactly, where the read's
+// length cannot tell whether the socket is empty (see GoNetpollSocketChannel.isDrained).
+static jint socket_extras_receiveQueueBytes(JNIEnv* env, jclass clazz, jint fd) {
+    int queued;
+    return ioctl(fd, FIONREAD, &queued) < 0 ? -errno : queued;
+}
+
+// Connections waiting in a listening TCP socket's accept queue. For a listener, getsockopt(TCP_INFO) returns
+// at once with the queue length in tcpi_unacked (and the backlog in tcpi_sacked), where an accept4 that finds
+// the queue empty is far dearer: the kernel allocates the new socket, inode and file before it looks at the
+// queue and frees them again on EAGAIN. Only the struct's head is copied. Returns the count, -errno, or
+// -ENOTSUP if the socket is not a TCP listener (say, an fd of another protocol wrapped by the caller), where
+// the answer would mean something else.
+static jint socket_extras_acceptQueueLength(JNIEnv* env, jclass clazz, jint fd) {
+    struct tcp_info info;
+    socklen_t len = offsetof(struct tcp_info, tcpi_sacked);
+    if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &len) < 0) {
+        return -errno;
+    }
+    if (len < offsetof(struct tcp_info, tcpi_sacked) || info.tcpi_state != TCP_LISTEN) {
+        return -ENOTSUP;
+    }
+    return (jint) info.tcpi_unacked;
+}
+
+// sendfile(2) from a DefaultFileRegion (opened by the caller). Its FileChannel must be the JDK's
+// FileChannelImpl, the only one whose fd field is the file's descriptor: any other (a zip file system's, say)
+// is answered with SENDFILE_FOREIGN_CHANNEL before a field of it is read, and Java copies the region instead.
+// On success the region's transferred count is advanced here, as DefaultFileRegion has no setter for it.
+// EINTR: retried. EAGAIN is returned as -EAGAIN; Java maps it to "socket buffer full".
+static jlong socket_extras_sendFile(JNIEnv* env, jclass clazz, jint socketFd, jobject fileRegion,
+                                    jlong position, jlong offset, jlong count) {
+    jobject fileChannel = (*env)->GetObjectField(env, fileRegion, fileRegionFileField);
+    if (fileChannel == NULL) {
+        return -EBADF;
+    }
+    if (!(*env)->IsInstanceOf(env, fileChannel, fileChannelImplClass)) {
+        return SENDFILE_FOREIGN_CHANNEL;
+    }
+    jobject fileDescriptor = (*env)->GetObjectField(env, fileChannel, fileChannelFdField);
+    if (fileDescriptor == NULL) {
+        return -EBADF;
+    }
+    jint fileFd = (*env)->GetIntField(env, fileDescriptor, fileDescriptorFdField);
+    off_t fileOffset = (off_t) (position + offset);
+    ssize_t written;
+    do {
+        written = sendfile(socketFd, fileFd, &fileOffset, (size_t) count);
+    } while (written < 0 && errno == EINTR);
+    if (written < 0) {
+        return -errno;
+    }
+    if (written > 0) {
+        jlong transferred = (*env)->GetLongField(env, fileRegion, fileRegionTransferredField);
+        (*env)->SetLongField(env, fileRegion, fileRegionTransferredField, transferred + written);
+    }
+    return written;
+}
+
+// Constants, read once by SocketNative.java. IMPORTANT: every name here must match a native method
+// declared in SocketNative.java.
+static jlong socket_extras_sendFileForeignChannel(JNIEnv* env, jclass clazz) { return SENDFILE_FOREIGN_CHANNEL; }
+static jint socket_extras_errnoEmfile(JNIEnv* env, jclass clazz) { return EMFILE; }
+static jint socket_extras_errnoEnfile(JNIEnv* env, jclass clazz) { return ENFILE; }
+static jint socket_extras_errnoEnobufs(JNIEnv* env, jclass clazz) { return ENOBUFS; }
+static jint socket_extras_errnoEnomem(JNIEnv* env, jclass clazz) { return ENOMEM; }
+static jint socket_extras_errnoEconnaborted(JNIEnv* env, jclass clazz) { return ECONNABORTED; }
+static jint socket_extras_solIp(JNIEnv* env, jclass clazz) { return SOL_IP; }
+static jint socket_extras_solIpv6(JNIEnv* env, jclass clazz) { return SOL_IPV6; }
+static jint socket_extras_ipprotoTcp(JNIEnv* env, jclass clazz) { return IPPROTO_TCP; }
+static jint socket_extras_tcpCork(JNIEnv* env, jclass clazz) { return TCP_CORK; }
+static jint socket_extras_tcpKeepidle(JNIEnv* env, jclass clazz) { return TCP_KEEPIDLE; }
+static jint socket_extras_tcpKeepintvl(JNIEnv* env, jclass clazz) { return TCP_KEEPINTVL; }
+static jint socket_extras_tcpKeepcnt(JNIEnv* env, jclass clazz) { return TCP_KEEPCNT; }
+static jint socket_extras_tcpUserTimeout(JNIEnv* env, jclass clazz) { return TCP_USER_TIMEOUT; }
+static jint socket_extras_tcpQuickack(JNIEnv* env, jclass clazz) { return TCP_QUICKACK; }
+static jint socket_extras_tcpNotsentLowat(JNIEnv* env, jclass clazz) { return TCP_NOTSENT_LOWAT; }
+static jint socket_extras_tcpFastopen(JNIEnv* env, jclass clazz) { return TCP_FASTOPEN; }
+static jint socket_extras_tcpFastopenConnect(JNIEnv* env, jclass clazz) { return TCP_FASTOPEN_CONNECT; }
+static jint socket_extras_ipFreebind(JNIEnv* env, jclass clazz) { return IP_FREEBIND; }
+static jint socket_extras_ipTransparent(JNIEnv* env, jclass clazz) { return IP_TRANSPARENT; }
+static jint socket_extras_ipv6Transparent(JNIEnv* env, jclass clazz) { return IPV6_TRANSPARENT; }
+
+static const JNINativeMethod methods[] = {
+    { "sendFile0", "(ILio/netty/channel/DefaultFileRegion;JJJ)J", (void*) socket_extras_sendFile },
+    { "receiveQueueBytes0", "(I)I", (void*) socket_extras_receiveQueueBytes },
+    { "acceptQueueLength0", "(I)I", (void*) socket_extras_acceptQueueLength },
+    { "sendFileForeignChannel", "()J", (void*) socket_extras_sendFileForeignChannel },
+    { "errnoEmfile", "()I", (void*) socket_extras_errnoEmfile },
+    { "errnoEnfile", "()I", (void*) socket_extras_errnoEnfile },
+    { "errnoEnobufs", "()I", (void*) socket_extras_errnoEnobufs },
+    { "errnoEnomem", "()I", (void*) socket_extras_errnoEnomem },
+    { "errnoEconnaborted", "()I", (void*) socket_extras_errnoEconnaborted },
+    { "solIp", "()I", (void*) socket_extras_solIp },
+    { "solIpv6", "()I", (void*) socket_extras_solIpv6 },
+    { "ipprotoTcp", "()I", (void*) socket_extras_ipprotoTcp },
+    { "tcpCork", "()I", (void*) socket_extras_tcpCork },
+    { "tcpKeepidle", "()I", (void*) socket_extras_tcpKeepidle },
+    { "tcpKeepintvl", "()I", (void*) socket_extras_tcpKeepintvl },
+    { "tcpKeepcnt", "()I", (void*) socket_extras_tcpKeepcnt },
+    { "tcpUserTimeout", "()I", (void*) socket_extras_tcpUserTimeout },
+    { "tcpQuickack", "()I", (void*) socket_extras_tcpQuickack },
+    { "tcpNotsentLowat", "()I", (void*) socket_extras_tcpNotsentLowat },
+    { "tcpFastopen", "()I", (void*) socket_extras_tcpFastopen },
+    { "tcpFastopenConnect", "()I", (void*) socket_extras_tcpFastopenConnect },
+    { "ipFreebind", "()I", (void*) socket_extras_ipFreebind },
+    { "ipTransparent", "()I", (void*) socket_extras_ipTransparent },
+    { "ipv6Transparent", "()I", (void*) socket_extras_ipv6Transparent },
+};
+
+const JNINativeMethod* socket_extras_methods(jint* count) {
+    *count = (jint) (sizeof(methods) / sizeof(methods[0]));
+    return methods;
+}
+
+static jboolean lookupField(JNIEnv* env, const char* className, const char* name, const char* sig,
+                            jfieldID* out) {
+    jclass clazz = (*env)->FindClass(env, className);
+    if (clazz == NULL) {
+        return JNI_FALSE;
+    }
+    *out = (*env)->GetFieldID(env, clazz, name, sig);
+    (*env)->DeleteLocalRef(env, clazz);
+    return *out != NULL;
+}
+
+jint socket_extras_load(JNIEnv* env) {
+    jclass localFileChannelImpl = (*env)->FindClass(env, "sun/nio/ch/FileChannelImpl");
+    if (localFileChannelImpl == NULL) {
+        return JNI_ERR;
+    }
+    fileChannelFdField = (*env)->GetFieldID(env, localFileChannelImpl, "fd", "Ljava/io/FileDescriptor;");
+    if (fileChannelFdField != NULL) {
+        fileChannelImplClass = (jclass) (*env)->NewGlobalRef(env, localFileChannelImpl);
+    }
+    (*env)->DeleteLocalRef(env, localFileChannelImpl);
+    if (fileChannelImplClass == NULL) {
+        return JNI_ERR;
+    }
+    if (!lookupField(env, "io/netty/channel/DefaultFileRegion", "file", "Ljava/nio/channels/FileChannel;",
+                     &fileRegionFileField)
+            || !lookupField(env, "io/netty/channel/DefaultFileRegion", "transferred", "J",
+                            &fileRegionTransferredField)
+            || !lookupField(env, "java/io/FileDescriptor", "fd", "I", &fileDescriptorFdField)) {
+        goto error_delete_class;
+    }
+    return JNI_OK;
+
+error_delete_class:
+    socket_extras_unload(env);
+    return JNI_ERR;
+}
+
+void socket_extras_unload(JNIEnv* env) {
+    if (fileChannelImplClass != NULL) {
+        (*env)->DeleteGlobalRef(env, fileChannelImplClass);
+        fileChannelImplClass = NULL;
+    }
+}
