@@ -11,10 +11,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,24 +28,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * through; a read request lost between the write listener and the read loop stalls the relay forever.
  */
 class ExplicitReadRelayTest {
-    private EventLoopGroup group;
-
-    @BeforeEach
-    void setUp() {
-        group = new MultiThreadIoEventLoopGroup(1, GoNetpollIoHandler.newFactory());
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
-    }
+    @RegisterExtension
+    final LoopGroup loops = new LoopGroup(1);
 
     @Test
     void everyMessageIsRelayedWithOneReadPerMessage() throws Exception {
-        Channel echo = new ServerBootstrap().group(group).channel(GoNetpollServerSocketChannel.class)
+        Channel echo = new ServerBootstrap().group(loops.group()).channel(GoNetpollServerSocketChannel.class)
                 .childHandler(EchoHandler.INSTANCE)
                 .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
-        Channel relay = new ServerBootstrap().group(group).channel(GoNetpollServerSocketChannel.class)
+        Channel relay = new ServerBootstrap().group(loops.group()).channel(GoNetpollServerSocketChannel.class)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override

@@ -6,11 +6,9 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.SocketProtocolFamily;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
@@ -46,17 +44,8 @@ class ForeignFileChannelFileRegionTest {
     @TempDir
     Path tempDir;
 
-    private EventLoopGroup group;
-
-    @BeforeEach
-    void setUp() {
-        group = new MultiThreadIoEventLoopGroup(1, GoNetpollIoHandler.newFactory());
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
-    }
+    @RegisterExtension
+    final LoopGroup loops = new LoopGroup(1);
 
     /** The file is larger than the socket buffers, so the write parks and resumes on the copying path too. */
     @Test
@@ -65,7 +54,7 @@ class ForeignFileChannelFileRegionTest {
         Path zip = zipHolding(content);
         try (FileSystem zipFs = FileSystems.newFileSystem(zip);
              ServerSocket receiver = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Channel sender = new Bootstrap().group(group).channel(GoNetpollSocketChannel.class)
+            Channel sender = new Bootstrap().group(loops.group()).channel(GoNetpollSocketChannel.class)
                     .handler(new ChannelInboundHandlerAdapter())
                     .connect(new InetSocketAddress(receiver.getInetAddress(), receiver.getLocalPort()))
                     .sync().channel();

@@ -76,29 +76,31 @@ class StreamWriterTest {
 
     @Test
     void aWriteThatSendsReturnsOneAndRemovesWhatWasSent() throws Exception {
+        assertOneSyscallSendsAll(false, 1000);
+    }
+
+    @Test
+    void aGatheringWriteSendsSeveralBuffersInOneSyscall() throws Exception {
+        assertOneSyscallSendsAll(true, 100, 200, 300);
+    }
+
+    /** Buffers of {@code sizes}, written with one call, are all sent by one syscall that returns 1. */
+    private void assertOneSyscallSendsAll(boolean gathering, int... sizes) throws Exception {
+        int total = 0;
+        ByteBuf[] buffers = new ByteBuf[sizes.length];
+        for (int i = 0; i < sizes.length; i++) {
+            buffers[i] = Unpooled.directBuffer().writeBytes(new byte[sizes[i]]);
+            total += sizes[i];
+        }
         int result = onLoop(() -> {
-            ChannelOutboundBuffer in = flushed(Unpooled.directBuffer().writeBytes(new byte[1000]));
-            int r = writer.writeSingle(in);
+            ChannelOutboundBuffer in = flushed(buffers);
+            int r = gathering ? writer.writeGathering(in) : writer.writeSingle(in);
             assertEquals(0, in.size(), "all of it went");
             return r;
         });
         assertEquals(1, result);
         assertEquals(1, factory.counters().writeSyscalls());
-        assertEquals(1000, readFromPeer(1000));
-    }
-
-    @Test
-    void aGatheringWriteSendsSeveralBuffersInOneSyscall() throws Exception {
-        int result = onLoop(() -> {
-            ChannelOutboundBuffer in = flushed(Unpooled.directBuffer().writeBytes(new byte[100]),
-                    Unpooled.directBuffer().writeBytes(new byte[200]), Unpooled.directBuffer().writeBytes(new byte[300]));
-            int r = writer.writeGathering(in);
-            assertEquals(0, in.size());
-            return r;
-        });
-        assertEquals(1, result);
-        assertEquals(1, factory.counters().writeSyscalls());
-        assertEquals(600, readFromPeer(600));
+        assertEquals(total, readFromPeer(total));
     }
 
     @Test
