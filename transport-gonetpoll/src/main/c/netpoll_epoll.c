@@ -118,6 +118,7 @@ static jboolean netpoll_epoll_isEpollPwait2Supported(JNIEnv* env, jclass clazz) 
 static jint netpoll_epoll_epollin(JNIEnv* env, jclass clazz) { return EPOLLIN; }
 static jint netpoll_epoll_epollout(JNIEnv* env, jclass clazz) { return EPOLLOUT; }
 static jint netpoll_epoll_epollrdhup(JNIEnv* env, jclass clazz) { return EPOLLRDHUP; }
+static jint netpoll_epoll_epollpri(JNIEnv* env, jclass clazz) { return EPOLLPRI; }
 static jint netpoll_epoll_epollhup(JNIEnv* env, jclass clazz) { return EPOLLHUP; }
 static jint netpoll_epoll_epollerr(JNIEnv* env, jclass clazz) { return EPOLLERR; }
 static jint netpoll_epoll_epollet(JNIEnv* env, jclass clazz) { return (jint) EPOLLET; }
@@ -141,6 +142,7 @@ static const JNINativeMethod methods[] = {
     { "epollin", "()I", (void*) netpoll_epoll_epollin },
     { "epollout", "()I", (void*) netpoll_epoll_epollout },
     { "epollrdhup", "()I", (void*) netpoll_epoll_epollrdhup },
+    { "epollpri", "()I", (void*) netpoll_epoll_epollpri },
     { "epollhup", "()I", (void*) netpoll_epoll_epollhup },
     { "epollerr", "()I", (void*) netpoll_epoll_epollerr },
     { "epollet", "()I", (void*) netpoll_epoll_epollet },

@@ -329,6 +329,9 @@ abstract class AbstractGoNetpollChannel extends AbstractChannel implements UnixC
         @Override
         public final void handle(IoRegistration registration, IoEvent event) {
             GoNetpollIoEvent edge = (GoNetpollIoEvent) event;
+            if (edge.hasUrgentData()) {
+                pollDesc.urgentDataAnnounced();
+            }
             resume(pollDesc.ready(edge.sides(), edge.isPeerClosed()), edge.isPeerClosed());
         }
 

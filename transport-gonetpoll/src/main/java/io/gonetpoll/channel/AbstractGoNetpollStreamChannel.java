@@ -459,6 +459,7 @@ abstract class AbstractGoNetpollStreamChannel extends AbstractGoNetpollChannel
                             allDataRead = true;
                         } else {
                             pollDesc.drained(Sides.READ);
+                            pollDesc.urgentDataPassed();
                         }
                         break;
                     }
@@ -512,11 +513,13 @@ abstract class AbstractGoNetpollStreamChannel extends AbstractGoNetpollChannel
          *   once, cheaper than that wasted read and paid only on such reads (how often it is paid: the proxy
          *   scenario in docs/benchmarks/analysis.md).</li>
          * </ul>
-         * Once the peer has closed, the FIN may sit behind the data without a new edge: never drained until EOF
-         * (docs/epoll-pitfalls.md#a-short-read-is-not-always-a-drained-socket).
+         * Nothing proves a drain where a read may stop early with data behind
+         * (docs/epoll-pitfalls.md#a-short-read-is-not-always-a-drained-socket): once the peer has closed (the FIN
+         * may sit behind the data without a new edge: reads go on until EOF), and while TCP urgent data is
+         * pending (a read stops at its mark: reads go on until one finds the socket empty).
          */
         private boolean isDrained(int read, int attempted) throws IOException {
-            if (pollDesc.peerClosed()) {
+            if (pollDesc.peerClosed() || pollDesc.urgentDataPending()) {
                 return false;
             }
             if (read < attempted) {

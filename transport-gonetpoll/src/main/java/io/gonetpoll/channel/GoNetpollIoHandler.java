@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * EventLoopGroup group = new MultiThreadIoEventLoopGroup(GoNetpollIoHandler.newFactory());
  * }</pre>
  *
- * <p>One epoll fd per loop. Every socket is added once with {@code EPOLLIN|EPOLLOUT|EPOLLRDHUP|EPOLLET} when
+ * <p>One epoll fd per loop. Every socket is added once with {@code EPOLLIN|EPOLLOUT|EPOLLRDHUP|EPOLLPRI|EPOLLET} when
  * it listens, starts to connect or is accepted, and deleted once before it is closed or leaves the loop; its
  * interest is never modified. {@code epoll_data} carries a slot and a generation ({@link EventData}), so an
  * event for a cancelled registration is dropped, never delivered to a socket that reused its fd. Each event

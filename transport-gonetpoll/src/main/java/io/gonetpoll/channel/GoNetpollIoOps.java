@@ -7,7 +7,7 @@ import io.netty.channel.IoOps;
  * interest mask to change: the fd is added once, with every event, and stays so until it is cancelled.
  */
 final class GoNetpollIoOps implements IoOps {
-    /** {@code epoll_ctl(ADD, IN|OUT|RDHUP|ET)}, once, when the socket listens, connects or is accepted. */
+    /** {@code epoll_ctl(ADD, IN|OUT|RDHUP|PRI|ET)}, once, when the socket listens, connects or is accepted. */
     static final GoNetpollIoOps EPOLL_ADD = new GoNetpollIoOps("EPOLL_ADD", 0);
     /** Run the read side from the ready queue at the next loop turn (it is SCHEDULED in the PollDesc). */
     static final GoNetpollIoOps QUEUE_READ = new GoNetpollIoOps("QUEUE_READ", Sides.READ);

@@ -35,6 +35,7 @@ final class Native {
     static final int EPOLLIN = epollin();
     static final int EPOLLOUT = epollout();
     static final int EPOLLRDHUP = epollrdhup();
+    static final int EPOLLPRI = epollpri();
     static final int EPOLLHUP = epollhup();
     static final int EPOLLERR = epollerr();
     static final int EPOLLET = epollet();
@@ -44,8 +45,12 @@ final class Native {
     static final int ERRNO_EINTR_NEGATIVE = -errnoEintr();
     static final int ERRNO_EAGAIN_NEGATIVE = -errnoEagain();
 
-    /** The mask every socket is registered with, once (Go: {@code netpollopen}). */
-    static final int EPOLL_REGISTRATION_EVENTS = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
+    /**
+     * The mask every socket is registered with, once (Go: {@code netpollopen}). Go's mask has no
+     * {@code EPOLLPRI}; ours does, because TCP urgent data stops a read at its mark and so makes a short read
+     * untrustworthy: the edge that announces it must be seen (docs/epoll-pitfalls.md).
+     */
+    static final int EPOLL_REGISTRATION_EVENTS = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLPRI | EPOLLET;
 
     /** {@code epoll_pwait2} answered a probe at load time (Linux 5.11+, not filtered by seccomp). */
     static final boolean EPOLL_PWAIT2_SUPPORTED = isEpollPwait2Supported();
@@ -133,6 +138,7 @@ final class Native {
     private static native int epollin();
     private static native int epollout();
     private static native int epollrdhup();
+    private static native int epollpri();
     private static native int epollhup();
     private static native int epollerr();
     private static native int epollet();

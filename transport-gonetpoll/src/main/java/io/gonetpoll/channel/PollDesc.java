@@ -4,7 +4,7 @@ package io.gonetpoll.channel;
  * Readiness of one registered socket, per side (Go: {@code pollDesc} with its {@code rg}/{@code wg}
  * semaphores, {@code runtime/netpoll.go}). The only place GoNetpoll's edge-triggered state machine lives.
  *
- * <p>Why it exists. Each socket is added to epoll once, {@code EPOLLIN|EPOLLOUT|EPOLLRDHUP|EPOLLET}, and
+ * <p>Why it exists. Each socket is added to epoll once, {@code EPOLLIN|EPOLLOUT|EPOLLRDHUP|EPOLLPRI|EPOLLET}, and
  * never modified. An edge is reported once; if nobody wants it at that moment it must not be lost, and if
  * somebody is waiting it must resume them. A side knows two things — is readiness known, and does an
  * operation want to run — which gives four states:
@@ -89,6 +89,11 @@ final class PollDesc {
     private State writeState;
     /** EPOLLRDHUP or EPOLLHUP was reported: no data will follow what is queued. Sticky until {@link #reset()}. */
     private boolean peerClosed;
+    /**
+     * EPOLLPRI was reported: TCP urgent data is pending, and a read stops at its mark with data behind it.
+     * Until a read finds the socket empty ({@link #urgentDataPassed}), a short read proves nothing.
+     */
+    private boolean urgentData;
 
     PollDesc() {
         reset();
@@ -99,11 +104,12 @@ final class PollDesc {
         readState = State.IDLE;
         writeState = State.READY;
         peerClosed = false;
+        urgentData = false;
     }
 
     /**
-     * An edge for {@code sides} (Go: {@code netpollready}). Returns the sides whose parked operation must be
-     * resumed now; other sides latch READY (or stay SCHEDULED).
+     * An edge for {@code sides} (Go: {@code netpollready}), and whether it says the peer closed. Returns the
+     * sides whose parked operation must be resumed now; other sides latch READY (or stay SCHEDULED).
      */
     int ready(int sides, boolean peerClosedNow) {
         if (peerClosedNow) {
@@ -243,6 +249,24 @@ final class PollDesc {
         return peerClosed;
     }
 
+    /** An edge announced urgent data (EPOLLPRI); comes before the {@link #ready} of the same edge. */
+    void urgentDataAnnounced() {
+        urgentData = true;
+    }
+
+    /** Urgent data was announced and no read has found the socket empty since: short reads prove nothing. */
+    boolean urgentDataPending() {
+        return urgentData;
+    }
+
+    /**
+     * A read found the socket empty (EAGAIN): the urgent mark, if any, is behind us. Urgent data that comes later
+     * raises a new EPOLLPRI edge.
+     */
+    void urgentDataPassed() {
+        urgentData = false;
+    }
+
     /** For tests and diagnostics; channels ask the questions above. */
     State state(int side) {
         return side == Sides.READ ? readState : writeState;
@@ -262,6 +286,7 @@ final class PollDesc {
 
     @Override
     public String toString() {
-        return "PollDesc{read=" + readState + ", write=" + writeState + (peerClosed ? ", peerClosed" : "") + '}';
+        return "PollDesc{read=" + readState + ", write=" + writeState + (peerClosed ? ", peerClosed" : "")
+                + (urgentData ? ", urgentData" : "") + '}';
     }
 }

@@ -173,6 +173,21 @@ class PollDescTest {
     }
 
     @org.junit.jupiter.api.Test
+    void urgentDataIsPendingUntilAReadFindsTheSocketEmpty() {
+        PollDesc pd = new PollDesc();
+        assertFalse(pd.urgentDataPending());
+        pd.urgentDataAnnounced();
+        pd.ready(READ, false);
+        pd.drained(READ);
+        assertTrue(pd.urgentDataPending(), "a drain alone does not pass the mark: only an empty read does");
+        pd.urgentDataPassed();
+        assertFalse(pd.urgentDataPending());
+        pd.urgentDataAnnounced();
+        pd.reset();
+        assertFalse(pd.urgentDataPending(), "a new registration starts clean");
+    }
+
+    @org.junit.jupiter.api.Test
     void edgeLatchedWhileNobodyReadsIsConsumedByTheNextRequest() {
         // autoRead off: data arrives, nobody reads; the later read() must run without a new edge.
         PollDesc pd = new PollDesc();
