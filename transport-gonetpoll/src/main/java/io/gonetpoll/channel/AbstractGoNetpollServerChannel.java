@@ -139,6 +139,7 @@ abstract class AbstractGoNetpollServerChannel extends AbstractGoNetpollChannel i
             try {
                 acceptBatch(allocHandle, pipeline);
             } catch (Throwable t) {
+                pollDesc.failed(Sides.READ);
                 exception = t;
             }
             allocHandle.readComplete();

@@ -554,6 +554,7 @@ abstract class AbstractGoNetpollStreamChannel extends AbstractGoNetpollChannel
 
         private void handleReadException(ChannelPipeline pipeline, ByteBuf byteBuf, Throwable cause,
                                          boolean allDataRead, RecvByteBufAllocator.Handle allocHandle) {
+            pollDesc.failed(Sides.READ);
             if (byteBuf != null) {
                 if (byteBuf.isReadable()) {
                     pipeline.fireChannelRead(byteBuf);

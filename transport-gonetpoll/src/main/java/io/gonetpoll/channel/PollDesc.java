@@ -40,17 +40,19 @@ package io.gonetpoll.channel;
  *
  * <p>Transitions (per side; "-" is illegal and throws, as Go throws on "double wait"):
  * <pre>
- *  from \ call   edge          request     satisfied  drained   park     schedule    cancel   isScheduled
- *  IDLE          READY         PARKED      -          IDLE      PARKED   -           IDLE     false
- *  READY         READY         SCHEDULED*  READY      IDLE      PARKED   SCHEDULED*  READY    false
- *  PARKED        SCHEDULED, run  PARKED    -          PARKED    PARKED   -           IDLE     false
- *  SCHEDULED     SCHEDULED     SCHEDULED   READY      PARKED    PARKED   SCHEDULED*  READY    true
+ *  from \ call   edge          request     satisfied  drained   park     schedule    cancel   failed   isScheduled
+ *  IDLE          READY         PARKED      -          IDLE      PARKED   -           IDLE     IDLE     false
+ *  READY         READY         SCHEDULED*  READY      IDLE      PARKED   SCHEDULED*  READY    READY    false
+ *  PARKED        SCHEDULED, run  PARKED    -          PARKED    PARKED   -           IDLE     PARKED   false
+ *  SCHEDULED     SCHEDULED     SCHEDULED   READY      PARKED    PARKED   SCHEDULED*  READY    READY    true
  * </pre>
  * {@code *}: returns {@code true}, and the caller puts the side on the ready queue. "run": {@link #ready}
  * returns the side, and the caller resumes the operation now. {@code isScheduled} is the question the ready
  * queue asks before it runs a side: is the queued operation still wanted (a cancelled or satisfied one is
- * skipped)? It changes nothing: the operation then runs. {@code schedule} on SCHEDULED queues again: it is called by a running operation that stops with
- * work left (a flush whose write quantum ran out).
+ * skipped)? It changes nothing: the operation then runs. {@code schedule} on SCHEDULED queues again: it is
+ * called by a running operation that stops with work left (a flush whose write quantum ran out). {@code failed}
+ * ends a running operation that threw before it was satisfied or would block: nothing proved the socket empty,
+ * so readiness stays known (READY) and the next request runs the side again.
  *
  * <p>Deadlines (Go: {@code netpolldeadlineimpl}). When a side's deadline passes, {@link #expire} fails its
  * waiting operation, as Go unblocks the goroutine with no readiness token: a PARKED read goes IDLE (a PARKED
@@ -208,6 +210,18 @@ final class PollDesc {
             throw illegal(side, state, "satisfied");
         }
         set(side, State.READY);
+    }
+
+    /**
+     * The running operation on {@code side} threw before it made progress or found the socket empty (an
+     * allocator that failed, an unexpected errno): it is over. Left SCHEDULED, the side would ignore every later
+     * edge and request with nothing queued to run it. A request made while it ran is consumed with it, as a
+     * Netty read request is consumed by the {@code channelReadComplete} that reports the failure.
+     */
+    void failed(int side) {
+        if (state(side) == State.SCHEDULED) {
+            set(side, State.READY);
+        }
     }
 
     /**

@@ -37,6 +37,7 @@ class PollDescTest {
         SCHEDULE(pd -> side -> pd.schedule(side) ? 1 : 0),
         CANCEL(pd -> side -> { pd.cancel(side); return 0; }),
         SATISFIED(pd -> side -> { pd.satisfied(side); return 0; }),
+        FAILED(pd -> side -> { pd.failed(side); return 0; }),
         IS_SCHEDULED(pd -> side -> pd.isScheduled(side) ? 1 : 0);
 
         final Function<PollDesc, Function<Integer, Integer>> apply;
@@ -55,6 +56,7 @@ class PollDescTest {
             {IDLE, Call.PARK, PARKED, 0},
             {IDLE, Call.SCHEDULE, IDLE, ILLEGAL},
             {IDLE, Call.CANCEL, IDLE, 0},
+            {IDLE, Call.FAILED, IDLE, 0},
             {IDLE, Call.IS_SCHEDULED, IDLE, 0},
 
             {READY, Call.EDGE, READY, 0},
@@ -64,6 +66,7 @@ class PollDescTest {
             {READY, Call.PARK, PARKED, 0},
             {READY, Call.SCHEDULE, SCHEDULED, 1},
             {READY, Call.CANCEL, READY, 0},
+            {READY, Call.FAILED, READY, 0},
             {READY, Call.IS_SCHEDULED, READY, 0},
 
             {PARKED, Call.EDGE, SCHEDULED, 1},
@@ -73,6 +76,7 @@ class PollDescTest {
             {PARKED, Call.PARK, PARKED, 0},
             {PARKED, Call.SCHEDULE, PARKED, ILLEGAL},
             {PARKED, Call.CANCEL, IDLE, 0},
+            {PARKED, Call.FAILED, PARKED, 0},
             {PARKED, Call.IS_SCHEDULED, PARKED, 0},
 
             {SCHEDULED, Call.EDGE, SCHEDULED, 0},
@@ -82,6 +86,7 @@ class PollDescTest {
             {SCHEDULED, Call.PARK, PARKED, 0},
             {SCHEDULED, Call.SCHEDULE, SCHEDULED, 1},
             {SCHEDULED, Call.CANCEL, READY, 0},
+            {SCHEDULED, Call.FAILED, READY, 0},
             {SCHEDULED, Call.IS_SCHEDULED, SCHEDULED, 1},
     };
 
