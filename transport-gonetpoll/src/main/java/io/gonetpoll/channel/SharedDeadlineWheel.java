@@ -6,6 +6,7 @@ import io.netty.util.TimerTask;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,10 +18,11 @@ import java.util.concurrent.TimeUnit;
  * nothing due (its cost: {@code docs/benchmarks/analysis.md#g-10000-connections-with-a-read-timeout}). So the
  * wheel is created when a deadline is armed and none is running, and a running wheel checks every
  * {@link #DEFAULT_IDLE_CHECK_NANOS} whether it still holds a timeout; if not, it is stopped. Invariants, held by
- * this object's lock: a timeout is only ever added to the current {@link #wheel}, and a wheel is taken out of
- * {@link #wheel} only while it holds no pending timeout (or by the release of the last loop), so stopping it
- * cannot drop one. A wheel is stopped only once out of {@link #wheel}, and never under the lock: stopping joins
- * the wheel's thread, which may be waiting for the lock in its idle check.
+ * this object's lock: a wheel enters {@link #wheel} only once its thread runs; a timeout is only ever added to
+ * the current {@link #wheel}, and a wheel is taken out of {@link #wheel} only while it holds no pending timeout
+ * (or by the release of the last loop), so stopping it cannot drop one. A wheel is stopped only once out of
+ * {@link #wheel}, and never under the lock: stopping joins the wheel's thread, which may be waiting for the lock
+ * in its idle check.
  */
 final class SharedDeadlineWheel {
     /** Slots of the wheel: with the default 10 ms tick one revolution is about 5 s. */
@@ -30,6 +32,7 @@ final class SharedDeadlineWheel {
 
     private final long tickNanos;
     private final long idleCheckNanos;
+    private final ThreadFactory threads;
     /** Tests only: runs on the wheel's thread at each idle check, before the check takes the lock. */
     private final Runnable beforeIdleCheck;
     /** The running wheel, or null when none runs. Guarded by this. */
@@ -44,12 +47,13 @@ final class SharedDeadlineWheel {
     }
 
     SharedDeadlineWheel(long tickNanos, long idleCheckNanos) {
-        this(tickNanos, idleCheckNanos, () -> { });
+        this(tickNanos, idleCheckNanos, new DefaultThreadFactory("gonetpoll-deadlines", true), () -> { });
     }
 
-    SharedDeadlineWheel(long tickNanos, long idleCheckNanos, Runnable beforeIdleCheck) {
+    SharedDeadlineWheel(long tickNanos, long idleCheckNanos, ThreadFactory threads, Runnable beforeIdleCheck) {
         this.tickNanos = tickNanos;
         this.idleCheckNanos = idleCheckNanos;
+        this.threads = threads;
         this.beforeIdleCheck = beforeIdleCheck;
     }
 
@@ -59,19 +63,34 @@ final class SharedDeadlineWheel {
 
     /**
      * Schedules {@code task} on the running wheel, starting one if none runs. Starting costs a thread start
-     * on the caller's thread, once per busy period.
+     * on the caller's thread, once per busy period; if it fails, so does this call, and the next one tries again.
      */
     synchronized Timeout newTimeout(TimerTask task, long delayNanos) {
         if (wheel == null) {
             if (users == 0) {
                 throw new IllegalStateException("the loops of this deadline wheel are destroyed");
             }
-            wheel = new HashedWheelTimer(new DefaultThreadFactory("gonetpoll-deadlines", true), tickNanos,
-                    TimeUnit.NANOSECONDS, TICKS_PER_WHEEL);
+            wheel = startWheel();
             starts++;
             scheduleIdleCheck(wheel);
         }
         return wheel.newTimeout(task, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Under the lock. A wheel whose thread failed to start (no native thread left) is never kept: every later
+     * {@link HashedWheelTimer#newTimeout} on it would wait for ever for that thread. Its thread never ran, so
+     * stopping it joins nothing: it only takes the wheel off Netty's count of live HashedWheelTimers.
+     */
+    private HashedWheelTimer startWheel() {
+        HashedWheelTimer started = new HashedWheelTimer(threads, tickNanos, TimeUnit.NANOSECONDS, TICKS_PER_WHEEL);
+        try {
+            started.start();
+        } catch (Throwable e) {
+            started.stop();
+            throw e;
+        }
+        return started;
     }
 
     /** Under the lock. The check is itself a timeout, so it counts as work only while it waits. */

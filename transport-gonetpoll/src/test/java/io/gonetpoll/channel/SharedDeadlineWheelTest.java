@@ -1,6 +1,7 @@
 package io.gonetpoll.channel;
 
 import io.netty.util.Timeout;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -15,9 +16,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -25,6 +28,7 @@ import java.util.stream.Collectors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -158,7 +162,7 @@ class SharedDeadlineWheelTest {
         CountDownLatch checking = new CountDownLatch(1);
         CountDownLatch released = new CountDownLatch(1);
         AtomicReference<Thread> wheelThread = new AtomicReference<>();
-        SharedDeadlineWheel held = new SharedDeadlineWheel(MS, IDLE_CHECK, () -> {
+        Runnable holdUntilStopped = () -> {
             wheelThread.set(Thread.currentThread());
             checking.countDown();
             try {
@@ -166,7 +170,9 @@ class SharedDeadlineWheelTest {
             } catch (InterruptedException stopping) {
                 Thread.currentThread().interrupt();
             }
-        });
+        };
+        SharedDeadlineWheel held = new SharedDeadlineWheel(MS, IDLE_CHECK, new DefaultThreadFactory("deadlines", true),
+                holdUntilStopped);
         held.acquire();
         held.newTimeout(timeout -> { }, 0);
         assertTrue(checking.await(5, TimeUnit.SECONDS), "no idle check");
@@ -193,6 +199,55 @@ class SharedDeadlineWheelTest {
         assertFalse(own.isRunning());
         thread.join(5_000);
         assertFalse(thread.isAlive(), "the wheel's thread outlived the release of its last loop");
+    }
+
+    /**
+     * A wheel whose thread fails to start (no native thread left) is not kept: the arm that started it fails with
+     * that error, and the next arm, from another thread, starts a wheel that runs. Kept, it would make every later
+     * arm wait for ever, under the lock, for a thread that never ran.
+     */
+    @Test
+    void aWheelWhoseThreadFailedToStartIsNotKept() throws Exception {
+        OutOfMemoryError noThread = new OutOfMemoryError("unable to create native thread: injected by the test");
+        SharedDeadlineWheel failing = new SharedDeadlineWheel(MS, IDLE_CHECK, new FirstStartFails(noThread), () -> { });
+        failing.acquire();
+        assertSame(noThread, assertThrows(OutOfMemoryError.class, () -> failing.newTimeout(timeout -> { }, MS)));
+
+        CountDownLatch fired = new CountDownLatch(1);
+        within("the next arm", () -> failing.newTimeout(timeout -> fired.countDown(), MS));
+        assertTrue(fired.await(5, TimeUnit.SECONDS), "the next arm's timeout did not fire");
+        assertEquals(1, failing.starts(), "wheels started");
+        within("release()", () -> {
+            failing.release();
+            return null;
+        });
+        assertFalse(failing.isRunning());
+    }
+
+    /** Threads whose first {@link Thread#start()} throws, as the JVM does when no native thread is left. */
+    private static final class FirstStartFails implements ThreadFactory {
+        private final OutOfMemoryError error;
+        private final AtomicBoolean failed = new AtomicBoolean();
+
+        FirstStartFails(OutOfMemoryError error) {
+            this.error = error;
+        }
+
+        @Override
+        public Thread newThread(Runnable task) {
+            boolean fail = failed.compareAndSet(false, true);
+            Thread thread = new Thread(task, "deadlines") {
+                @Override
+                public synchronized void start() {
+                    if (fail) {
+                        throw error;
+                    }
+                    super.start();
+                }
+            };
+            thread.setDaemon(true);
+            return thread;
+        }
     }
 
     /** Arms a timeout and returns the wheel thread it fired on. */
