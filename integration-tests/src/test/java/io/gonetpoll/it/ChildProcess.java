@@ -22,13 +22,16 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * A child process whose stdout and stderr are drained by two daemon threads into memory (so it never blocks on a
  * full pipe), with a bounded wait for a line of its output. {@link #close()} always stops it, and every process
- * it started ({@code strace} -> {@code java}), first with SIGTERM, then with SIGKILL.
+ * it started ({@code strace} -> {@code java}), first with SIGTERM, then with SIGKILL; then it fails if the child
+ * printed a Netty leak report ({@code LEAK:}), so a leak in any child fails the test that closes it.
  */
 public final class ChildProcess implements AutoCloseable {
     /** {@code listening on <host>:<port> transport=<t> threads=<n>}, printed by every examples server once bound. */
     public static final Pattern LISTENING = Pattern.compile("^listening on (\\S+):(\\d+) transport=(\\S+) threads=(\\d+)$");
 
     private static final long STOP_WAIT_SECONDS = 10;
+    /** How Netty's leak detector starts every report, wherever a log format puts it on the line. */
+    private static final String LEAK = "LEAK:";
 
     private final String description;
     private final Process process;
@@ -37,6 +40,7 @@ public final class ChildProcess implements AutoCloseable {
     /** Set (under the {@code stdout} lock) once stdout reached end of stream. */
     private boolean stdoutClosed;
     private final StringBuilder stderr = new StringBuilder();
+    private final List<Thread> drains = new ArrayList<>();
 
     private ChildProcess(String description, Process process) {
         this.description = description;
@@ -143,10 +147,19 @@ public final class ChildProcess implements AutoCloseable {
 
     /**
      * SIGTERM to the process and its descendants; SIGKILL to whatever is still alive after a bounded wait. An
-     * interrupt while waiting kills at once, and the thread stays interrupted.
+     * interrupt while waiting kills at once, and the thread stays interrupted. Then, once the output is read to its
+     * end (bounded), fails with the whole output if it holds a leak report.
      */
     @Override
     public void close() {
+        stop();
+        awaitDrained();
+        if (output().contains(LEAK)) {
+            throw new AssertionError(description + " reported a leak (" + LEAK + " in its output)\n" + output());
+        }
+    }
+
+    private void stop() {
         List<ProcessHandle> all = new ArrayList<>();
         process.toHandle().descendants().forEach(all::add);
         all.add(process.toHandle());
@@ -166,7 +179,19 @@ public final class ChildProcess implements AutoCloseable {
         }
     }
 
-    private static void drain(InputStream in, String name, Consumer<String> sink, Runnable atEnd) {
+    /** The drains end at end of stream, which the stopped process and its descendants no longer hold open. */
+    private void awaitDrained() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STOP_WAIT_SECONDS);
+        try {
+            for (Thread drain : drains) {
+                TimeUnit.NANOSECONDS.timedJoin(drain, Math.max(deadline - System.nanoTime(), 1));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void drain(InputStream in, String name, Consumer<String> sink, Runnable atEnd) {
         Thread thread = new Thread(() -> {
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 String line;
@@ -180,6 +205,7 @@ public final class ChildProcess implements AutoCloseable {
             }
         }, "drain " + name);
         thread.setDaemon(true);
+        drains.add(thread);
         thread.start();
     }
 }

@@ -21,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -53,8 +52,6 @@ class HttpExampleCurlTest {
     static void stopServer() throws Exception {
         if (server != null) {
             server.close();
-            // The leak detector reports through Netty's logger (java.util.logging on stderr in the examples jar).
-            assertFalse(server.output().contains("LEAK:"), server::output);
         }
     }
 

@@ -19,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -56,7 +55,6 @@ class SlowlorisReadTimeoutTest {
     static void stopServer() {
         if (server != null) {
             server.close();
-            assertFalse(server.output().contains("LEAK:"), server::output);
         }
     }
 

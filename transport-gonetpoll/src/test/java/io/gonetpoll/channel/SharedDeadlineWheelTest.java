@@ -1,25 +1,37 @@
 package io.gonetpoll.channel;
 
 import io.netty.util.Timeout;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The group's wheel runs only while a deadline waits on it: an idle wheel stops its thread at the next idle
@@ -140,6 +152,104 @@ class SharedDeadlineWheelTest {
         wheel.acquire();
     }
 
+    /**
+     * The last loop releases the wheel while the wheel's thread, in an idle check, waits for the lock. The check is
+     * held until the stop interrupts the wheel's thread, so it asks for the lock exactly while the release stops
+     * the wheel: a release that stops under the lock joins, for ever, a thread that waits for that lock.
+     */
+    @Test
+    void releaseStopsAWheelWhoseThreadWaitsForTheLock() throws Exception {
+        CountDownLatch checking = new CountDownLatch(1);
+        CountDownLatch released = new CountDownLatch(1);
+        AtomicReference<Thread> wheelThread = new AtomicReference<>();
+        Runnable holdUntilStopped = () -> {
+            wheelThread.set(Thread.currentThread());
+            checking.countDown();
+            try {
+                released.await(10, TimeUnit.SECONDS); // until the stop interrupts this thread
+            } catch (InterruptedException stopping) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        SharedDeadlineWheel held = new SharedDeadlineWheel(MS, IDLE_CHECK, new DefaultThreadFactory("deadlines", true),
+                holdUntilStopped);
+        held.acquire();
+        held.newTimeout(timeout -> { }, 0);
+        assertTrue(checking.await(5, TimeUnit.SECONDS), "no idle check");
+        within("release()", () -> {
+            held.release();
+            return null;
+        }, wheelThread.get());
+        released.countDown();
+        assertFalse(wheelThread.get().isAlive(), "release() returned before the wheel's thread ended");
+        assertFalse(held.isRunning());
+    }
+
+    /** {@link io.netty.util.HashedWheelTimer#stop()} refuses the wheel's own thread: a release there still stops. */
+    @Test
+    void aReleaseOnTheWheelsOwnThreadStopsIt() throws Exception {
+        SharedDeadlineWheel own = new SharedDeadlineWheel(MS, IDLE_CHECK);
+        own.acquire();
+        CompletableFuture<Thread> releasedOn = new CompletableFuture<>();
+        own.newTimeout(timeout -> {
+            own.release();
+            releasedOn.complete(Thread.currentThread());
+        }, 0);
+        Thread thread = releasedOn.get(5, TimeUnit.SECONDS);
+        assertFalse(own.isRunning());
+        thread.join(5_000);
+        assertFalse(thread.isAlive(), "the wheel's thread outlived the release of its last loop");
+    }
+
+    /**
+     * A wheel whose thread fails to start (no native thread left) is not kept: the arm that started it fails with
+     * that error, and the next arm, from another thread, starts a wheel that runs. Kept, it would make every later
+     * arm wait for ever, under the lock, for a thread that never ran.
+     */
+    @Test
+    void aWheelWhoseThreadFailedToStartIsNotKept() throws Exception {
+        OutOfMemoryError noThread = new OutOfMemoryError("unable to create native thread: injected by the test");
+        SharedDeadlineWheel failing = new SharedDeadlineWheel(MS, IDLE_CHECK, new FirstStartFails(noThread), () -> { });
+        failing.acquire();
+        assertSame(noThread, assertThrows(OutOfMemoryError.class, () -> failing.newTimeout(timeout -> { }, MS)));
+
+        CountDownLatch fired = new CountDownLatch(1);
+        within("the next arm", () -> failing.newTimeout(timeout -> fired.countDown(), MS));
+        assertTrue(fired.await(5, TimeUnit.SECONDS), "the next arm's timeout did not fire");
+        assertEquals(1, failing.starts(), "wheels started");
+        within("release()", () -> {
+            failing.release();
+            return null;
+        });
+        assertFalse(failing.isRunning());
+    }
+
+    /** Threads whose first {@link Thread#start()} throws, as the JVM does when no native thread is left. */
+    private static final class FirstStartFails implements ThreadFactory {
+        private final OutOfMemoryError error;
+        private final AtomicBoolean failed = new AtomicBoolean();
+
+        FirstStartFails(OutOfMemoryError error) {
+            this.error = error;
+        }
+
+        @Override
+        public Thread newThread(Runnable task) {
+            boolean fail = failed.compareAndSet(false, true);
+            Thread thread = new Thread(task, "deadlines") {
+                @Override
+                public synchronized void start() {
+                    if (fail) {
+                        throw error;
+                    }
+                    super.start();
+                }
+            };
+            thread.setDaemon(true);
+            return thread;
+        }
+    }
+
     /** Arms a timeout and returns the wheel thread it fired on. */
     private Thread fireOnce(long delayNanos) throws Exception {
         CompletableFuture<Thread> ranOn = new CompletableFuture<>();
@@ -154,6 +264,39 @@ class SharedDeadlineWheelTest {
             Thread.sleep(2);
         }
         return !wheel.isRunning();
+    }
+
+    /**
+     * Runs {@code call} on a daemon thread (which a hang leaves behind) and fails, with the stacks of that thread and
+     * of {@code alsoShow}, if it has not returned within 5 s.
+     */
+    private static <T> T within(String what, Callable<T> call, Thread... alsoShow) throws Exception {
+        FutureTask<T> task = new FutureTask<>(call);
+        Thread caller = new Thread(task, what);
+        caller.setDaemon(true);
+        caller.start();
+        try {
+            return task.get(5, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            StringBuilder stacks = new StringBuilder(what + " did not return within 5 s");
+            for (Thread thread : concat(caller, alsoShow)) {
+                stacks.append("\n\"").append(thread.getName()).append("\" ").append(thread.getState())
+                        .append(Arrays.stream(thread.getStackTrace()).map(frame -> "\n\tat " + frame)
+                                .collect(Collectors.joining()));
+            }
+            return fail(stacks.toString());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw (Exception) e.getCause();
+        }
+    }
+
+    private static List<Thread> concat(Thread first, Thread... rest) {
+        List<Thread> all = new ArrayList<>(List.of(first));
+        all.addAll(Arrays.asList(rest));
+        return all;
     }
 
     private static void sleepQuietly(long millis) {

