@@ -114,9 +114,11 @@ abstract class AbstractGoNetpollChannel extends AbstractChannel implements UnixC
             }
             registration = (IoRegistration) f.getNow();
             ioHandler = registration.attachment();
-            pollDesc.reset();
+            pollDesc.registered();
             deadlines.registered(eventLoop, ioHandler);
-            if (isActive()) {
+            // Active, or a connect in progress that moved here from another loop: the socket has something to
+            // report (before that, an unconnected socket would report EPOLLHUP at once).
+            if (isActive() || isConnectPending()) {
                 try {
                     addToEpoll();
                 } catch (UncheckedIOException e) {

@@ -8,8 +8,10 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.unix.Errors;
+import io.netty.channel.unix.FileDescriptor;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -88,14 +90,22 @@ abstract class AbstractGoNetpollServerChannel extends AbstractGoNetpollChannel i
         return null;
     }
 
-    /** bind, then what must precede listen, then listen, then into epoll. */
+    /**
+     * bind, then what must precede listen, then listen, then into epoll. Active only once in epoll: a listener
+     * that failed to join it would queue connections nobody accepts, so the bind fails instead (and the
+     * bootstrap closes the channel).
+     */
     @Override
     protected void doBind(SocketAddress localAddress) throws Exception {
         super.doBind(localAddress);
         beforeListen();
         socket.listen(serverConfig().getBacklog());
+        try {
+            addToEpoll();
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
         active = true;
-        addToEpoll();
     }
 
     @Override
@@ -188,8 +198,22 @@ abstract class AbstractGoNetpollServerChannel extends AbstractGoNetpollChannel i
             pollDesc.satisfied(Sides.READ);
             allocHandle.lastBytesRead(1);
             allocHandle.incMessagesRead(1);
-            pipeline.fireChannelRead(newChildChannel(fd, acceptedAddress));
+            pipeline.fireChannelRead(wrapAccepted(fd));
             return allocHandle.continueReading();
+        }
+
+        /** The child channel of an accepted fd; if it cannot be made, the fd is closed, not leaked. */
+        private Channel wrapAccepted(int fd) throws IOException {
+            try {
+                return newChildChannel(fd, acceptedAddress);
+            } catch (Throwable t) {
+                try {
+                    new FileDescriptor(fd).close();
+                } catch (IOException closeFailure) {
+                    t.addSuppressed(closeFailure);
+                }
+                throw t;
+            }
         }
 
         /** {@code accept4}: a new fd, {@link #QUEUE_EMPTY}, or {@link #ACCEPT_ABORTED}. */

@@ -253,18 +253,17 @@ abstract class AbstractGoNetpollStreamChannel extends AbstractGoNetpollChannel
         return shutdownInput(newPromise());
     }
 
+    /**
+     * On the loop, and never out of epoll: {@code shutdown(SHUT_RD)} does not block, even with
+     * {@code SO_LINGER}, which only a close waits for (see {@code StreamUnsafe.prepareToClose}).
+     */
     @Override
     public ChannelFuture shutdownInput(ChannelPromise promise) {
-        Executor closeExecutor = ((StreamUnsafe) unsafe()).prepareToClose();
-        if (closeExecutor != null) {
-            closeExecutor.execute(() -> shutdownInput0(promise));
+        EventLoop eventLoop = eventLoop();
+        if (eventLoop.inEventLoop()) {
+            shutdownInput0(promise);
         } else {
-            EventLoop eventLoop = eventLoop();
-            if (eventLoop.inEventLoop()) {
-                shutdownInput0(promise);
-            } else {
-                eventLoop.execute(() -> shutdownInput0(promise));
-            }
+            eventLoop.execute(() -> shutdownInput0(promise));
         }
         return promise;
     }

@@ -60,12 +60,15 @@ public final class GoNetpollIoHandler implements IoHandler {
         this.executor = executor;
         FileDescriptor epoll = null;
         FileDescriptor eventFd = null;
+        EventArray eventArray = null;
         boolean success = false;
         try {
             epoll = Native.newEpollFd();
             eventFd = Native.newEventFd();
             Native.epollCtlAdd(epoll.intValue(), eventFd.intValue(), Native.EPOLLIN | Native.EPOLLET,
                     EventData.WAKEUP);
+            // Inside the try: if the direct memory for the events is not there, the fds above must not leak.
+            eventArray = new EventArray(config.getMaxEventsPerWait());
             success = true;
         } catch (IOException e) {
             throw new IllegalStateException("cannot create the epoll or eventfd file descriptor", e);
@@ -77,7 +80,7 @@ public final class GoNetpollIoHandler implements IoHandler {
         }
         epollFd = epoll;
         wakeup = new Wakeup(eventFd);
-        events = new EventArray(config.getMaxEventsPerWait());
+        events = eventArray;
         this.factory = factory;
         this.deadlineWheel = factory.deadlineWheel();
         deadlineWheel.acquire();
@@ -246,18 +249,23 @@ public final class GoNetpollIoHandler implements IoHandler {
         registration.handle.unregistered();
     }
 
+    /**
+     * Closes every handle still registered. The handle first: a channel deregisters through the registration
+     * Netty wrapped around ours, which keeps the loop's count of registrations; cancelling ours first would
+     * leave Netty counting channels that are gone. Then ours, for a handle whose close does not deregister.
+     */
     @Override
     public void prepareToDestroy() {
         for (Registration registration : registrations.snapshot()) {
             try {
-                registration.cancel();
-            } catch (Exception e) {
-                logger.debug("Exception while cancelling {}", registration, e);
-            }
-            try {
                 registration.handle.close();
             } catch (Exception e) {
                 logger.debug("Exception while closing {}", registration.handle, e);
+            }
+            try {
+                registration.cancel();
+            } catch (Exception e) {
+                logger.debug("Exception while cancelling {}", registration, e);
             }
         }
     }

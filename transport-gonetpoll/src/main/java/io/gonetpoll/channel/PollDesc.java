@@ -89,7 +89,7 @@ final class PollDesc {
     private State readState;
     /** State of the write side (Go: {@code wg}). */
     private State writeState;
-    /** EPOLLRDHUP or EPOLLHUP was reported: no data will follow what is queued. Sticky until {@link #reset()}. */
+    /** EPOLLRDHUP or EPOLLHUP was reported: no data will follow what is queued. Sticky until {@link #registered()}. */
     private boolean peerClosed;
     /**
      * EPOLLPRI was reported: TCP urgent data is pending, and a read stops at its mark with data behind it.
@@ -98,15 +98,25 @@ final class PollDesc {
     private boolean urgentData;
 
     PollDesc() {
-        reset();
-    }
-
-    /** A new registration: the ADD reports current readiness, so nothing older is worth keeping. */
-    void reset() {
         readState = State.IDLE;
         writeState = State.READY;
+    }
+
+    /**
+     * A new registration (the first, or on another loop after a deregistration). The ADD reports the socket's
+     * current readiness as an edge, so latched readiness and what edges said about the stream are dropped; an
+     * operation that waited (PARKED, or SCHEDULED on the old loop's ready queue, which will not run it) keeps
+     * waiting, PARKED, for that edge: a parked flush or a connect in progress resumes on the new loop.
+     */
+    void registered() {
+        readState = isWaiting(readState) ? State.PARKED : State.IDLE;
+        writeState = isWaiting(writeState) ? State.PARKED : State.READY;
         peerClosed = false;
         urgentData = false;
+    }
+
+    private static boolean isWaiting(State state) {
+        return state == State.PARKED || state == State.SCHEDULED;
     }
 
     /**

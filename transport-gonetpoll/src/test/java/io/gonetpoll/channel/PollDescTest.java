@@ -166,15 +166,29 @@ class PollDescTest {
     }
 
     @org.junit.jupiter.api.Test
-    void peerClosedIsStickyUntilReset() {
+    void peerClosedIsStickyUntilTheNextRegistration() {
         PollDesc pd = new PollDesc();
         pd.ready(READ, true);
         pd.ready(READ, false);
         assertTrue(pd.peerClosed());
-        pd.reset();
+        pd.registered();
         assertFalse(pd.peerClosed());
-        assertEquals(IDLE, pd.state(READ));
+        assertEquals(IDLE, pd.state(READ), "latched readiness is dropped: the ADD reports it again");
         assertEquals(READY, pd.state(WRITE));
+    }
+
+    /** A registration on another loop keeps what waited waiting, for the edge the new ADD reports. */
+    @org.junit.jupiter.api.Test
+    void aNewRegistrationKeepsWaitingOperationsParked() {
+        for (PollDesc.State from : PollDesc.State.values()) {
+            for (int side : new int[] {READ, WRITE}) {
+                PollDesc pd = inState(side, from);
+                pd.registered();
+                boolean waited = from == PARKED || from == SCHEDULED;
+                PollDesc.State expected = waited ? PARKED : side == READ ? IDLE : READY;
+                assertEquals(expected, pd.state(side), Sides.name(side) + " side from " + from);
+            }
+        }
     }
 
     @org.junit.jupiter.api.Test
@@ -188,7 +202,7 @@ class PollDescTest {
         pd.urgentDataPassed();
         assertFalse(pd.urgentDataPending());
         pd.urgentDataAnnounced();
-        pd.reset();
+        pd.registered();
         assertFalse(pd.urgentDataPending(), "a new registration starts clean");
     }
 

@@ -92,4 +92,108 @@ class ReregisterTest {
             secondGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
         }
     }
+
+    /** A flush parked on a full send buffer survives the move: the new loop's edge resumes it. */
+    @Test
+    void aParkedFlushResumesOnTheNewLoop() throws Exception {
+        GoNetpollIoHandlerFactory first = GoNetpollIoHandler.newFactory();
+        GoNetpollIoHandlerFactory second = GoNetpollIoHandler.newFactory();
+        EventLoopGroup firstGroup = new MultiThreadIoEventLoopGroup(1, first);
+        EventLoopGroup secondGroup = new MultiThreadIoEventLoopGroup(1, second);
+        int bytes = 8 << 20;
+        try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getLoopbackAddress())) {
+            listener.setReceiveBufferSize(16 << 10);
+            GoNetpollSocketChannel client = (GoNetpollSocketChannel) new Bootstrap().group(firstGroup)
+                    .channel(GoNetpollSocketChannel.class).handler(new ChannelInboundHandlerAdapter())
+                    .connect(listener.getLocalSocketAddress()).sync().channel();
+            try (java.net.Socket peer = listener.accept()) {
+                peer.setSoTimeout(10_000);
+                io.netty.channel.ChannelFuture write = client.writeAndFlush(Unpooled.wrappedBuffer(new byte[bytes]));
+                awaitOnLoop(client, () -> client.pollDesc.isParked(Sides.WRITE), "the flush parked");
+                client.deregister().sync();
+                secondGroup.next().register(client).sync();
+
+                byte[] buf = new byte[64 << 10];
+                int total = 0;
+                java.io.InputStream in = peer.getInputStream();
+                while (total < bytes) {
+                    int n = in.read(buf);
+                    if (n < 0) {
+                        break;
+                    }
+                    total += n;
+                }
+                assertEquals(bytes, total);
+                assertTrue(write.await(10, TimeUnit.SECONDS), "the parked flush resumed on the new loop");
+                assertTrue(write.isSuccess(), String.valueOf(write.cause()));
+            } finally {
+                client.close().sync();
+            }
+        } finally {
+            firstGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
+            secondGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    /**
+     * A connect in progress survives the move: the socket joins the new loop's epoll, and the connect completes
+     * there. The listener's accept queue is full, so the SYN is dropped and the connect hangs until a place
+     * frees and the kernel retransmits the SYN (about a second later).
+     */
+    @Test
+    void aConnectInProgressCompletesOnTheNewLoop() throws Exception {
+        GoNetpollIoHandlerFactory first = GoNetpollIoHandler.newFactory();
+        GoNetpollIoHandlerFactory second = GoNetpollIoHandler.newFactory();
+        EventLoopGroup firstGroup = new MultiThreadIoEventLoopGroup(1, first);
+        EventLoopGroup secondGroup = new MultiThreadIoEventLoopGroup(1, second);
+        java.net.InetAddress loopback = java.net.InetAddress.getLoopbackAddress();
+        java.util.List<java.net.Socket> fillers = new java.util.ArrayList<>();
+        try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 1, loopback)) {
+            java.net.InetSocketAddress address = (java.net.InetSocketAddress) listener.getLocalSocketAddress();
+            boolean full = false;
+            for (int i = 0; i < 16 && !full; i++) {
+                java.net.Socket filler = new java.net.Socket();
+                fillers.add(filler);
+                try {
+                    filler.connect(address, 200);
+                } catch (java.net.SocketTimeoutException queueFull) {
+                    full = true;
+                }
+            }
+            assertTrue(full, "the accept queue filled up");
+            GoNetpollSocketChannel client = (GoNetpollSocketChannel) new Bootstrap().group(firstGroup)
+                    .channel(GoNetpollSocketChannel.class).handler(new ChannelInboundHandlerAdapter())
+                    .option(io.netty.channel.ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000)
+                    .register().sync().channel();
+            io.netty.channel.ChannelFuture connect = client.connect(address);
+            try {
+                awaitOnLoop(client, client::isConnectPending, "the connect is in progress");
+                client.deregister().sync();
+                secondGroup.next().register(client).sync();
+                // Make room: the retransmitted SYN is then accepted into the queue.
+                listener.accept().close();
+                assertTrue(connect.await(15, TimeUnit.SECONDS), "the connect completed on the new loop");
+                assertTrue(connect.isSuccess(), String.valueOf(connect.cause()));
+                assertEquals(1, second.counters().epollCtlAdds(), second.counters().toString());
+            } finally {
+                client.close().sync();
+            }
+        } finally {
+            for (java.net.Socket filler : fillers) {
+                filler.close();
+            }
+            firstGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
+            secondGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    private static void awaitOnLoop(Channel channel, java.util.concurrent.Callable<Boolean> condition, String what)
+            throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!channel.eventLoop().submit(condition).get() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertTrue(channel.eventLoop().submit(condition).get(), what);
+    }
 }
