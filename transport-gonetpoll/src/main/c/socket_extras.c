@@ -23,7 +23,7 @@
 
 #include "gonetpoll_jni.h"
 
-// Older kernel headers lack these; values from include/uapi/linux/tcp.h and in.h.
+// Older kernel headers lack these; values from include/uapi/linux/tcp.h, in.h and asm-generic/socket.h.
 #ifndef TCP_NOTSENT_LOWAT
 #define TCP_NOTSENT_LOWAT 25
 #endif
@@ -35,6 +35,12 @@
 #endif
 #ifndef IPV6_TRANSPARENT
 #define IPV6_TRANSPARENT 75
+#endif
+#ifndef IP_BIND_ADDRESS_NO_PORT
+#define IP_BIND_ADDRESS_NO_PORT 24
+#endif
+#ifndef SO_BUSY_POLL
+#define SO_BUSY_POLL 46
 #endif
 
 // sendFile's answer when the region's FileChannel is not a sun.nio.ch.FileChannelImpl. Below -4095, the
@@ -126,6 +132,10 @@ static jint socket_extras_tcpKeepintvl(JNIEnv* env, jclass clazz) { return TCP_K
 static jint socket_extras_tcpKeepcnt(JNIEnv* env, jclass clazz) { return TCP_KEEPCNT; }
 static jint socket_extras_tcpUserTimeout(JNIEnv* env, jclass clazz) { return TCP_USER_TIMEOUT; }
 static jint socket_extras_tcpQuickack(JNIEnv* env, jclass clazz) { return TCP_QUICKACK; }
+static jint socket_extras_tcpDeferAccept(JNIEnv* env, jclass clazz) { return TCP_DEFER_ACCEPT; }
+static jint socket_extras_solSocket(JNIEnv* env, jclass clazz) { return SOL_SOCKET; }
+static jint socket_extras_soBusyPoll(JNIEnv* env, jclass clazz) { return SO_BUSY_POLL; }
+static jint socket_extras_ipBindAddressNoPort(JNIEnv* env, jclass clazz) { return IP_BIND_ADDRESS_NO_PORT; }
 static jint socket_extras_tcpNotsentLowat(JNIEnv* env, jclass clazz) { return TCP_NOTSENT_LOWAT; }
 static jint socket_extras_tcpFastopen(JNIEnv* env, jclass clazz) { return TCP_FASTOPEN; }
 static jint socket_extras_tcpFastopenConnect(JNIEnv* env, jclass clazz) { return TCP_FASTOPEN_CONNECT; }
@@ -152,6 +162,10 @@ static const JNINativeMethod methods[] = {
     { "tcpKeepcnt", "()I", (void*) socket_extras_tcpKeepcnt },
     { "tcpUserTimeout", "()I", (void*) socket_extras_tcpUserTimeout },
     { "tcpQuickack", "()I", (void*) socket_extras_tcpQuickack },
+    { "tcpDeferAccept", "()I", (void*) socket_extras_tcpDeferAccept },
+    { "solSocket", "()I", (void*) socket_extras_solSocket },
+    { "soBusyPoll", "()I", (void*) socket_extras_soBusyPoll },
+    { "ipBindAddressNoPort", "()I", (void*) socket_extras_ipBindAddressNoPort },
     { "tcpNotsentLowat", "()I", (void*) socket_extras_tcpNotsentLowat },
     { "tcpFastopen", "()I", (void*) socket_extras_tcpFastopen },
     { "tcpFastopenConnect", "()I", (void*) socket_extras_tcpFastopenConnect },

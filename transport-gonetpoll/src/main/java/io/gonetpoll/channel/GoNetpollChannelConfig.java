@@ -110,6 +110,12 @@ abstract class GoNetpollChannelConfig extends DefaultChannelConfig {
         return super.setOption(option, value);
     }
 
+    /** A non-negative int option at {@code level}/{@code optname}, validated with {@code name}'s message. */
+    final void setIntOpt(ChannelOption<Integer> name, int level, int optname, int value) {
+        checkRange(name, value, 0, Integer.MAX_VALUE);
+        set(s -> s.setIntOpt(level, optname, value));
+    }
+
     /** SO_RCVBUF, validated; the public covariant setters of the leaves call this. */
     final void setReceiveBufferSize0(int receiveBufferSize) {
         checkRange(ChannelOption.SO_RCVBUF, receiveBufferSize, 1, Integer.MAX_VALUE);

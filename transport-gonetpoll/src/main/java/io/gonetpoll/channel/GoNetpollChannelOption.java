@@ -8,33 +8,57 @@ import io.netty.channel.unix.UnixChannelOption;
  * Netty's: {@link ChannelOption} ({@code SO_*}, {@code TCP_NODELAY}, {@code IP_TOS}, {@code TCP_FASTOPEN},
  * {@code TCP_FASTOPEN_CONNECT}, ...) and {@link UnixChannelOption#SO_REUSEPORT}; raw options go through
  * {@link io.netty.channel.unix.IntegerUnixChannelOption} and {@link io.netty.channel.unix.RawUnixChannelOption}.
- * Meanings are those of {@code tcp(7)} and {@code ip(7)}; every setter rejects a value the kernel would
- * reject with an {@link IllegalArgumentException} naming the option and the value.
+ * Meanings are those of {@code tcp(7)}, {@code ip(7)} and {@code socket(7)}; every setter rejects a value the
+ * kernel would reject with an {@link IllegalArgumentException} naming the option and the value.
+ *
+ * <p>Where Netty's epoll transport has the same option, the constant here IS epoll's
+ * ({@code EpollChannelOption.TCP_CORK == GoNetpollChannelOption.TCP_CORK}, and so on): frameworks that configure
+ * epoll's options whenever epoll is available (gRPC-java sets {@code TCP_USER_TIMEOUT} on its clients) keep
+ * their settings on GoNetpoll, without GoNetpoll depending on the epoll classes. Netty's constants are keyed
+ * by name in one JVM-wide pool, so naming epoll's constant gives the same instance whichever class is loaded
+ * first.
  */
 public final class GoNetpollChannelOption<T> extends UnixChannelOption<T> {
+    /** IMPORTANT: must match the class that declares Netty's epoll options (checked by ChannelConfigTest). */
+    private static final String EPOLL_OPTIONS = "io.netty.channel.epoll.EpollChannelOption";
+
     /** {@code TCP_CORK}: hold partial frames until uncorked (or 200 ms). Socket channels. */
-    public static final ChannelOption<Boolean> TCP_CORK = valueOf(GoNetpollChannelOption.class, "TCP_CORK");
+    public static final ChannelOption<Boolean> TCP_CORK = epoll("TCP_CORK");
     /**
      * {@code TCP_NOTSENT_LOWAT}: bytes of unsent data above which the socket is not writable, 0 to 2^32-1.
      * Socket channels.
      */
-    public static final ChannelOption<Long> TCP_NOTSENT_LOWAT =
-            valueOf(GoNetpollChannelOption.class, "TCP_NOTSENT_LOWAT");
+    public static final ChannelOption<Long> TCP_NOTSENT_LOWAT = epoll("TCP_NOTSENT_LOWAT");
     /** {@code TCP_KEEPIDLE}: seconds of idleness before keepalive probes start, 1 to 32767. Socket channels. */
-    public static final ChannelOption<Integer> TCP_KEEPIDLE = valueOf(GoNetpollChannelOption.class, "TCP_KEEPIDLE");
+    public static final ChannelOption<Integer> TCP_KEEPIDLE = epoll("TCP_KEEPIDLE");
     /** {@code TCP_KEEPINTVL}: seconds between keepalive probes, 1 to 32767. Socket channels. */
-    public static final ChannelOption<Integer> TCP_KEEPINTVL =
-            valueOf(GoNetpollChannelOption.class, "TCP_KEEPINTVL");
+    public static final ChannelOption<Integer> TCP_KEEPINTVL = epoll("TCP_KEEPINTVL");
     /** {@code TCP_KEEPCNT}: unanswered probes before the connection is dropped, 1 to 127. Socket channels. */
-    public static final ChannelOption<Integer> TCP_KEEPCNT = valueOf(GoNetpollChannelOption.class, "TCP_KEEPCNT");
+    public static final ChannelOption<Integer> TCP_KEEPCNT = epoll("TCP_KEEPCNT");
     /**
      * {@code TCP_USER_TIMEOUT}: milliseconds transmitted data may stay unacknowledged before the connection is
      * dropped, 0 (system default) or more. Socket channels.
      */
-    public static final ChannelOption<Integer> TCP_USER_TIMEOUT =
-            valueOf(GoNetpollChannelOption.class, "TCP_USER_TIMEOUT");
+    public static final ChannelOption<Integer> TCP_USER_TIMEOUT = epoll("TCP_USER_TIMEOUT");
     /** {@code TCP_QUICKACK}: send ACKs at once instead of delaying them (not sticky in the kernel). Socket channels. */
-    public static final ChannelOption<Boolean> TCP_QUICKACK = valueOf(GoNetpollChannelOption.class, "TCP_QUICKACK");
+    public static final ChannelOption<Boolean> TCP_QUICKACK = epoll("TCP_QUICKACK");
+    /**
+     * {@code TCP_DEFER_ACCEPT}: seconds a listener may hold a new connection until its first data arrives, 0 (off)
+     * or more. Server socket channels.
+     */
+    public static final ChannelOption<Integer> TCP_DEFER_ACCEPT = epoll("TCP_DEFER_ACCEPT");
+    /**
+     * {@code SO_BUSY_POLL}: microseconds the kernel may busy-poll the device for a read that would block, 0 (off)
+     * or more; raising it above the system's {@code net.core.busy_read} needs {@code CAP_NET_ADMIN}. Socket
+     * channels.
+     */
+    public static final ChannelOption<Integer> SO_BUSY_POLL = epoll("SO_BUSY_POLL");
+    /**
+     * {@code IP_BIND_ADDRESS_NO_PORT}: a bind to port 0 before connect leaves the port to the connect, so that
+     * many clients can share a local address. Socket channels. The same constant as Netty's
+     * {@code EpollChannelOption.IP_BIND_ADDRESS_NO_PORT}.
+     */
+    public static final ChannelOption<Boolean> IP_BIND_ADDRESS_NO_PORT = valueOf("IP_BIND_ADDRESS_NO_PORT");
     /**
      * {@code IP_FREEBIND}: allow binding to an address that is not (yet) local. Server and socket channels.
      * The same constant as Netty's {@code EpollChannelOption.IP_FREEBIND} (both are {@code valueOf("IP_FREEBIND")}).
@@ -71,5 +95,10 @@ public final class GoNetpollChannelOption<T> extends UnixChannelOption<T> {
 
     @SuppressWarnings("unused")
     private GoNetpollChannelOption() {
+    }
+
+    /** Epoll's constant of that name: the same instance as {@code EpollChannelOption.<name>}. */
+    private static <T> ChannelOption<T> epoll(String name) {
+        return valueOf(EPOLL_OPTIONS + '#' + name);
     }
 }

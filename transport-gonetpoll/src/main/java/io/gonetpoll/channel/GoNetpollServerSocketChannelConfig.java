@@ -17,7 +17,11 @@ final class GoNetpollServerSocketChannelConfig extends GoNetpollServerChannelCon
         implements ServerSocketChannelConfig {
     private static final ChannelOptionTable<GoNetpollServerSocketChannelConfig> OPTIONS =
             new ChannelOptionTable<GoNetpollServerSocketChannelConfig>(SERVER_OPTIONS, INET_OPTIONS)
-                    .add(ChannelOption.TCP_FASTOPEN, c -> c.getTcpFastOpen(), (c, v) -> c.setTcpFastOpen(v));
+                    .add(ChannelOption.TCP_FASTOPEN, c -> c.getTcpFastOpen(), (c, v) -> c.setTcpFastOpen(v))
+                    .add(GoNetpollChannelOption.TCP_DEFER_ACCEPT,
+                            c -> c.get(s -> s.getTcpOption(SocketNative.TCP_DEFER_ACCEPT)),
+                            (c, v) -> c.setIntOpt(GoNetpollChannelOption.TCP_DEFER_ACCEPT, SocketNative.IPPROTO_TCP,
+                                    SocketNative.TCP_DEFER_ACCEPT, v));
 
     /** Queue length of pending fast-open requests; 0 leaves TCP_FASTOPEN unset. */
     private volatile int tcpFastOpen;

@@ -45,7 +45,15 @@ final class GoNetpollSocketChannelConfig extends GoNetpollStreamChannelConfig im
                             (c, v) -> c.setTcpInt(GoNetpollChannelOption.TCP_USER_TIMEOUT, TCP_USER_TIMEOUT, v, 0,
                                     Integer.MAX_VALUE))
                     .add(GoNetpollChannelOption.TCP_NOTSENT_LOWAT, c -> c.getTcpNotSentLowAt(),
-                            (c, v) -> c.setTcpNotSentLowAt(v));
+                            (c, v) -> c.setTcpNotSentLowAt(v))
+                    .add(GoNetpollChannelOption.SO_BUSY_POLL,
+                            c -> c.get(s -> s.getIntOpt(SocketNative.SOL_SOCKET, SocketNative.SO_BUSY_POLL)),
+                            (c, v) -> c.setIntOpt(GoNetpollChannelOption.SO_BUSY_POLL, SocketNative.SOL_SOCKET,
+                                    SocketNative.SO_BUSY_POLL, v))
+                    .add(GoNetpollChannelOption.IP_BIND_ADDRESS_NO_PORT,
+                            c -> c.get(s -> s.getIntOpt(SocketNative.SOL_IP, SocketNative.IP_BIND_ADDRESS_NO_PORT) != 0),
+                            (c, v) -> c.set(s -> s.setIntOpt(SocketNative.SOL_IP, SocketNative.IP_BIND_ADDRESS_NO_PORT,
+                                    v ? 1 : 0)));
 
     private volatile boolean tcpFastOpenConnect;
 

@@ -38,6 +38,10 @@ final class SocketNative {
     static final int TCP_KEEPCNT = tcpKeepcnt();
     static final int TCP_USER_TIMEOUT = tcpUserTimeout();
     static final int TCP_QUICKACK = tcpQuickack();
+    static final int TCP_DEFER_ACCEPT = tcpDeferAccept();
+    static final int SOL_SOCKET = solSocket();
+    static final int SO_BUSY_POLL = soBusyPoll();
+    static final int IP_BIND_ADDRESS_NO_PORT = ipBindAddressNoPort();
     static final int TCP_NOTSENT_LOWAT = tcpNotsentLowat();
     static final int TCP_FASTOPEN = tcpFastopen();
     static final int TCP_FASTOPEN_CONNECT = tcpFastopenConnect();
@@ -111,6 +115,10 @@ final class SocketNative {
     private static native int tcpKeepcnt();
     private static native int tcpUserTimeout();
     private static native int tcpQuickack();
+    private static native int tcpDeferAccept();
+    private static native int solSocket();
+    private static native int soBusyPoll();
+    private static native int ipBindAddressNoPort();
     private static native int tcpNotsentLowat();
     private static native int tcpFastopen();
     private static native int tcpFastopenConnect();

@@ -7,6 +7,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.channel.unix.UnixChannelOption;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -64,6 +65,10 @@ class ChannelConfigTest {
                 Arguments.of(GoNetpollChannelOption.TCP_KEEPCNT, EpollChannelOption.TCP_KEEPCNT, 3),
                 Arguments.of(GoNetpollChannelOption.TCP_USER_TIMEOUT, EpollChannelOption.TCP_USER_TIMEOUT, 5000),
                 Arguments.of(GoNetpollChannelOption.TCP_NOTSENT_LOWAT, EpollChannelOption.TCP_NOTSENT_LOWAT, 16384L),
+                Arguments.of(GoNetpollChannelOption.IP_BIND_ADDRESS_NO_PORT,
+                        EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true),
+                // Raising SO_BUSY_POLL needs CAP_NET_ADMIN: its round trip is not assumed.
+                Arguments.of(GoNetpollChannelOption.SO_BUSY_POLL, EpollChannelOption.SO_BUSY_POLL, null),
                 Arguments.of(GoNetpollChannelOption.IP_TRANSPARENT, EpollChannelOption.IP_TRANSPARENT, null));
     }
 
@@ -76,6 +81,8 @@ class ChannelConfigTest {
                 Arguments.of(UnixChannelOption.SO_REUSEPORT, UnixChannelOption.SO_REUSEPORT, true),
                 Arguments.of(GoNetpollChannelOption.IP_FREEBIND, EpollChannelOption.IP_FREEBIND, true),
                 Arguments.of(ChannelOption.AUTO_READ, ChannelOption.AUTO_READ, false),
+                // The kernel keeps retransmissions, not seconds; 3 s converts back to 3.
+                Arguments.of(GoNetpollChannelOption.TCP_DEFER_ACCEPT, EpollChannelOption.TCP_DEFER_ACCEPT, 3),
                 Arguments.of(GoNetpollChannelOption.IP_TRANSPARENT, EpollChannelOption.IP_TRANSPARENT, null));
     }
 
@@ -158,6 +165,39 @@ class ChannelConfigTest {
         e = assertThrows(IllegalArgumentException.class,
                 () -> channel.config().setOption(ChannelOption.TCP_FASTOPEN, -5));
         assertTrue(e.getMessage().contains("TCP_FASTOPEN") && e.getMessage().contains("-5"), e.getMessage());
+    }
+
+    /**
+     * Where epoll has the option, the constant is epoll's own instance, so a framework that sets
+     * {@code EpollChannelOption}s (gRPC sets TCP_USER_TIMEOUT) configures a GoNetpoll channel too.
+     */
+    @Test
+    void epollsOptionConstantsAreGoNetpollsOwn() {
+        Stream.concat(socketOptions(), serverOptions()).forEach(arguments -> {
+            Object ours = arguments.get()[0];
+            Object epolls = arguments.get()[1];
+            assertTrue(ours == epolls, ours + " is not " + epolls);
+        });
+    }
+
+    /** Set through epoll's constants, read back with a raw getsockopt that bypasses GoNetpoll's option table. */
+    @Test
+    void optionsSetThroughEpollConstantsReachTheSocket() {
+        Channel channel = track(new GoNetpollSocketChannel());
+        assertTrue(channel.config().setOption(EpollChannelOption.TCP_USER_TIMEOUT, 4321));
+        assertTrue(channel.config().setOption(EpollChannelOption.TCP_KEEPIDLE, 77));
+        assertTrue(channel.config().setOption(EpollChannelOption.TCP_CORK, true));
+        int tcp = SocketNative.IPPROTO_TCP;
+        assertEquals(4321, channel.config().getOption(
+                new IntegerUnixChannelOption("raw TCP_USER_TIMEOUT", tcp, SocketNative.TCP_USER_TIMEOUT)));
+        assertEquals(77, channel.config().getOption(
+                new IntegerUnixChannelOption("raw TCP_KEEPIDLE", tcp, SocketNative.TCP_KEEPIDLE)));
+        assertEquals(1, channel.config().getOption(
+                new IntegerUnixChannelOption("raw TCP_CORK", tcp, SocketNative.TCP_CORK)));
+        Channel server = track(new GoNetpollServerSocketChannel());
+        assertTrue(server.config().setOption(EpollChannelOption.TCP_DEFER_ACCEPT, 3));
+        assertEquals(3, server.config().getOption(
+                new IntegerUnixChannelOption("raw TCP_DEFER_ACCEPT", tcp, SocketNative.TCP_DEFER_ACCEPT)));
     }
 
     @Test
