@@ -8,6 +8,7 @@
  * (netty_unix_register); Native.java calls it through Unix.registerInternal, the way Netty's epoll transport
  * does, which serialises with Netty's own native transports loaded in the same JVM.
  */
+#include <errno.h>
 #include <jni.h>
 #include <stddef.h>
 
@@ -20,9 +21,48 @@
 // dots, for Class.forName.
 #define SOCKET_NATIVE_CLASS "io.gonetpoll.channel.SocketNative"
 
+static jclass loadClassUninitialised(JNIEnv* env, jclass sibling, const char* binaryName);
+
+// Natives that the io.netty.channel.unix classes of Netty releases newer than the libnetty-unix-common.a linked
+// here declare: 4.2.0 to 4.2.19 declare the same 92 natives as the 4.2.17 archive, 4.2.20 adds
+// ErrorsStaticallyReferencedJniMethods.errnoENAMETOOLONG. Each is registered after netty_unix_register, and only
+// where the running class declares it (RegisterNatives fails for a method the class lacks).
+// IMPORTANT: every entry must be listed in UnixNatives.java's FILL_INS, the list the availability check trusts.
+static jint gonetpoll_jni_errnoENAMETOOLONG(JNIEnv* env, jclass clazz) { return ENAMETOOLONG; }
+
+typedef struct {
+    const char* className; // a binary name, with dots, for Class.forName
+    JNINativeMethod method;
+} FillIn;
+
+static const FillIn fillIns[] = {
+    { "io.netty.channel.unix.ErrorsStaticallyReferencedJniMethods",
+      { "errnoENAMETOOLONG", "()I", (void*) gonetpoll_jni_errnoENAMETOOLONG } },
+};
+
+static void registerFillIns(JNIEnv* env, jclass sibling) {
+    for (size_t i = 0; i < sizeof(fillIns) / sizeof(fillIns[0]); i++) {
+        jclass target = loadClassUninitialised(env, sibling, fillIns[i].className);
+        if (target == NULL) {
+            // A release without the class: nothing to fill in.
+            (*env)->ExceptionClear(env);
+            continue;
+        }
+        if ((*env)->RegisterNatives(env, target, &fillIns[i].method, 1) != 0) {
+            // NoSuchMethodError: a release that does not declare this native.
+            (*env)->ExceptionClear(env);
+        }
+        (*env)->DeleteLocalRef(env, target);
+    }
+}
+
 static jint gonetpoll_jni_registerUnix(JNIEnv* env, jclass clazz) {
     // Returns the JNI version on success, which Native.java checks.
-    return netty_unix_register(env, NULL);
+    jint version = netty_unix_register(env, NULL);
+    if (version > 0) {
+        registerFillIns(env, clazz);
+    }
+    return version;
 }
 
 static const JNINativeMethod nativeMethods[] = {

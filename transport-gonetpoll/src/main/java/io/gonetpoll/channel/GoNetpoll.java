@@ -6,7 +6,9 @@ import io.netty.util.internal.PlatformDependent;
 /**
  * Tells whether the GoNetpoll transport can run here (as Netty's {@code Epoll} does for its transport).
  *
- * <p>The probe runs once: on Linux it loads the JNI library and opens and closes an epoll fd and an eventfd.
+ * <p>The probe runs once: on Linux it checks that the library implements every native of the running Netty's
+ * {@code io.netty.channel.unix} classes ({@code UnixNatives}), loads it, and opens and closes an epoll fd and an
+ * eventfd.
  * Everywhere else, or if the library cannot load, {@link #unavailabilityCause()} says why, so that a
  * bootstrap fails with that reason up front instead of an {@link UnsatisfiedLinkError} later.
  */
@@ -44,6 +46,12 @@ public final class GoNetpoll {
                     "GoNetpoll runs on Linux only (this is " + System.getProperty("os.name") + ")");
         }
         try {
+            // Before the library is loaded: Netty's unix classes of a release whose natives it lacks would link
+            // now and fail at their first call, possibly inside a loop.
+            String unimplemented = UnixNatives.unimplemented();
+            if (unimplemented != null) {
+                return new UnsupportedOperationException(unimplemented);
+            }
             FileDescriptor epollFd = Native.newEpollFd();
             FileDescriptor eventFd = null;
             try {
