@@ -1,7 +1,8 @@
 /*
  * The library's JVM entry points and nothing else: JNI_OnLoad registers netpoll_epoll.c's method table on
- * io.gonetpoll.channel.Native and socket_extras.c's on io.gonetpoll.channel.SocketNative, plus this file's one
- * native, Native.registerUnix; JNI_OnUnload releases what OnLoad kept. No syscall lives here.
+ * io.gonetpoll.channel.Native and socket_extras.c's on io.gonetpoll.channel.SocketNative, plus this file's
+ * natives, Native.registerUnix and Native.registerUnixFillIns (natives newer Netty releases declare, filled in
+ * here); JNI_OnUnload releases what OnLoad kept. No syscall lives here.
  *
  * Sockets, socket options, read/write/writev and errno -> NativeIoException come from Netty's own
  * libnetty-unix-common.a, linked into this library with --whole-archive. registerUnix registers its natives
@@ -65,8 +66,14 @@ static jint gonetpoll_jni_registerUnix(JNIEnv* env, jclass clazz) {
     return version;
 }
 
+// Netty's own epoll or io_uring serves the unix natives (NettyNativeTransports.java): only the fill-ins.
+static void gonetpoll_jni_registerUnixFillIns(JNIEnv* env, jclass clazz) {
+    registerFillIns(env, clazz);
+}
+
 static const JNINativeMethod nativeMethods[] = {
     { "registerUnix", "()I", (void*) gonetpoll_jni_registerUnix },
+    { "registerUnixFillIns", "()V", (void*) gonetpoll_jni_registerUnixFillIns },
 };
 
 // Loads the class binaryName with the class loader of sibling, without initialising it. FindClass would run its

@@ -17,7 +17,8 @@ import java.io.IOException;
  * loads {@code libgonetpoll_native_<arch>.so} from {@code META-INF/native/} in our jar, whose {@code JNI_OnLoad}
  * registers the natives of this class and of {@link SocketNative}, then registers Netty's unix-common natives
  * (linked into the same library) through {@link Unix#registerInternal(Runnable)}, which serialises with Netty's
- * own native transports loaded in the same JVM and runs {@code Socket.initialize()}. If anything fails the class
+ * own native transports loaded in the same JVM and runs {@code Socket.initialize()}; unless one of those serves
+ * them already ({@link NettyNativeTransports}): then only GoNetpoll's fill-ins are registered. If anything fails the class
  * does not initialise and {@link GoNetpoll#unavailabilityCause()} carries why.
  */
 final class Native {
@@ -26,9 +27,20 @@ final class Native {
     /** IMPORTANT: must match {@code native.lib.name} in transport-gonetpoll/pom.xml (plus the architecture). */
     private static final String LIBRARY_NAME_PREFIX = "gonetpoll_native_";
 
+    /**
+     * The Netty transport whose library serves the unix natives ({@link NettyNativeTransports}), or {@code null}
+     * when GoNetpoll's own copy does.
+     */
+    static final String UNIX_NATIVES_OWNER;
+
     static {
         loadLibrary();
-        Unix.registerInternal(Native::registerUnixOrThrow);
+        UNIX_NATIVES_OWNER = NettyNativeTransports.unixNativesOwner();
+        if (UNIX_NATIVES_OWNER == null) {
+            Unix.registerInternal(Native::registerUnixOrThrow);
+        } else {
+            Unix.registerInternal(Native::registerUnixFillIns);
+        }
     }
 
     // IMPORTANT: every constant below must have a native function of the same name in netpoll_epoll.c.
@@ -124,7 +136,8 @@ final class Native {
         return res;
     }
 
-    private static native int registerUnix(); // in gonetpoll_jni.c, the natives below in netpoll_epoll.c
+    private static native int registerUnix(); // in gonetpoll_jni.c, as the next; the natives below in netpoll_epoll.c
+    private static native void registerUnixFillIns();
     private static native int epollCreate0();
     private static native int eventFd0();
     private static native int eventFdWrite0(int fd, long value);
