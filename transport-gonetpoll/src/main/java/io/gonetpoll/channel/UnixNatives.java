@@ -44,12 +44,20 @@ final class UnixNatives {
 
     /**
      * Returns why the running unix classes cannot be served, or {@code null} if every native they declare is
-     * implemented. Loads the classes without initialising them.
+     * implemented, or if their classes cannot be listed (a native image, a class loader without a code source):
+     * then the check cannot be made, and a missing native would fail when called, as without it. Loads the
+     * classes without initialising them.
      */
     static String unimplemented() {
         Set<String> implemented = new HashSet<>(linked());
         implemented.addAll(FILL_INS);
-        Set<String> missing = new TreeSet<>(declared());
+        Set<String> declared;
+        try {
+            declared = declared();
+        } catch (IllegalStateException cannotList) {
+            return null;
+        }
+        Set<String> missing = new TreeSet<>(declared);
         missing.removeAll(implemented);
         if (missing.isEmpty()) {
             return null;
