@@ -48,7 +48,7 @@ class EpollCtlUnderBackpressureTest {
     }
 
     private static Trace traceEchoServer(String transport) throws Exception {
-        Assumptions.assumeTrue(straceWorks(), "strace is missing or may not trace here (ptrace not permitted); "
+        Assumptions.assumeTrue(Strace.works(), "strace is missing or may not trace here (ptrace not permitted); "
                 + "scripts/test.sh installs it");
         Path file = Files.createTempFile("gonetpoll-strace-" + transport, ".txt");
         try {
@@ -102,14 +102,5 @@ class EpollCtlUnderBackpressureTest {
                 "-Dio.netty.leakDetection.level=paranoid", "-jar", ChildProcess.examplesJar().toString()));
         command.addAll(List.of(args));
         return command;
-    }
-
-    private static boolean straceWorks() {
-        try (ChildProcess strace = ChildProcess.start("strace probe",
-                List.of("strace", "-qq", "-e", "trace=none", "true"))) {
-            return strace.awaitExit(30) == 0;
-        } catch (Exception e) {
-            return false;
-        }
     }
 }

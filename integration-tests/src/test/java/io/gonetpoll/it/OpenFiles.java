@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -13,6 +14,12 @@ import java.util.stream.Stream;
 
 /** File descriptors of this process, from {@code /proc/self/fd}. */
 public final class OpenFiles {
+    /**
+     * The JDK's NativePRNG opens these at the first use of a SecureRandom in the process and keeps them: a test
+     * that happens to run first would see them appear.
+     */
+    private static final Set<String> RANDOM_DEVICES = Set.of("/dev/random", "/dev/urandom");
+
     private OpenFiles() {
     }
 
@@ -21,8 +28,9 @@ public final class OpenFiles {
      * go on its threads: HotSpot's compiler threads read the cgroup memory limit
      * ({@code /sys/fs/cgroup/memory/.../memory.limit_in_bytes}) while deciding whether to start another compiler
      * thread, and one such fd open at a test's baseline and closed at its check failed 2 of 8 runs of the fault
-     * tests on 2026-12-02; the listing's own {@code /proc/self/fd} directory is one too. Sockets, pipes, eventfds
-     * and epoll fds, which is what the transport opens, all count.
+     * tests on 2026-12-02; the listing's own {@code /proc/self/fd} directory is one too. Nor the random devices
+     * ({@link #RANDOM_DEVICES}). Sockets, pipes, eventfds and epoll fds, which is what the transport opens, all
+     * count.
      */
     public static long count() {
         return targets().values().stream().filter(target -> !isJvmInternal(target)).count();
@@ -48,7 +56,7 @@ public final class OpenFiles {
     }
 
     private static boolean isJvmInternal(String target) {
-        return target.startsWith("/proc/") || target.startsWith("/sys/");
+        return target.startsWith("/proc/") || target.startsWith("/sys/") || RANDOM_DEVICES.contains(target);
     }
 
     /**

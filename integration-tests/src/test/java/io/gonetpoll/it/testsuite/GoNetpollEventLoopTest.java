@@ -19,8 +19,8 @@ import java.util.concurrent.Executor;
  * legacy {@code EpollEventLoop} implements {@code registeredChannelsIterator()}. A GoNetpoll loop is Netty's
  * {@code SingleThreadIoEventLoop}, which throws {@code UnsupportedOperationException} for it (as it does for
  * NIO and epoll handlers in a {@code MultiThreadIoEventLoopGroup}), so the default {@code false} stays and Netty
- * skips its three iterator tests. Epoll's own extra tests drive epoll's native class directly and have no
- * counterpart here (GoNetpoll's loop tests are in transport-gonetpoll).
+ * skips its three iterator tests. Epoll's own extra tests drive epoll's native class directly; the big-delay one has
+ * a counterpart, {@code EventLoopBigDelayTest}, and GoNetpoll's other loop tests are in transport-gonetpoll.
  */
 public class GoNetpollEventLoopTest extends AbstractSingleThreadEventLoopTest {
     @Override
