@@ -7,19 +7,29 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# command the tests or the build run -> Debian package that provides it
-declare -A packages=([curl]=curl [strace]=strace)
-if [ "$(uname -m)" = x86_64 ]; then
-  packages[aarch64-linux-gnu-gcc]=gcc-aarch64-linux-gnu
-fi
-missing=()
-for tool in "${!packages[@]}"; do
-  command -v "$tool" >/dev/null 2>&1 || missing+=("${packages[$tool]}")
-done
-if [ ${#missing[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-  echo "installing ${missing[*]}"
+can_install() {
+  [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1
+}
+
+# Installs Debian packages, refreshing the package lists only if the packages are not found without.
+install_packages() {
   export DEBIAN_FRONTEND=noninteractive
-  (apt-get install -y -q "${missing[@]}" || (apt-get update -q && apt-get install -y -q "${missing[@]}")) >/dev/null
+  (apt-get install -y -q "$@" || (apt-get update -q && apt-get install -y -q "$@")) >/dev/null
+}
+
+missing=()
+for tool in curl strace; do
+  command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+done
+if [ ${#missing[@]} -gt 0 ] && can_install; then
+  echo "installing ${missing[*]}"
+  install_packages "${missing[@]}"
+fi
+
+# Optional: without it the build skips the linux-aarch_64 library and says so.
+if [ "$(uname -m)" = x86_64 ] && ! command -v aarch64-linux-gnu-gcc >/dev/null 2>&1 && can_install; then
+  echo "installing gcc-aarch64-linux-gnu"
+  install_packages gcc-aarch64-linux-gnu || echo "could not install gcc-aarch64-linux-gnu: the build will skip the linux-aarch_64 JNI library"
 fi
 
 exec mvn -B -ntp install "$@"
