@@ -3,6 +3,7 @@ package io.gonetpoll.it;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.jar.JarFile;
@@ -46,7 +47,7 @@ class ExecutableJarNativeAccessTest {
 
     /** Starts the http example on GoNetpoll, waits until it listens (the library is loaded by then), stops it. */
     private static String httpServerOutput(Path java, List<String> launch) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of(java.toString(), "-Dio.netty.leakDetection.level=paranoid"));
+        List<String> command = new ArrayList<>(List.of(java.toString(), "-Dio.netty.leakDetection.level=paranoid"));
         command.addAll(launch);
         command.addAll(List.of("http", "--transport", "gonetpoll", "--host", "127.0.0.1", "--port", "0", "--threads", "1"));
         ChildProcess server = ChildProcess.start("examples http on " + java, command);
