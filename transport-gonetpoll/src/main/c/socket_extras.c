@@ -2,8 +2,9 @@
  * Socket calls and constants that Netty's libnetty-unix-common.a does not offer, for the natives of
  * SocketNative.java: sendfile from a DefaultFileRegion, the receive queue's length (ioctl FIONREAD), a
  * listener's accept-queue length (getsockopt TCP_INFO), the TCP/IP option levels and names GoNetpoll's
- * configs set, and the errno values the accept loop tells apart. Any further per-socket syscall or constant
- * belongs here too (SO_PEERCRED, SCM_RIGHTS, recvmmsg/sendmmsg); the poller does not (that is netpoll_epoll.c),
+ * configs set, the errno values the accept loop tells apart, and a Unix-domain peer's credentials (SO_PEERCRED,
+ * as Netty's PeerCredentials). SCM_RIGHTS passing is Netty's own (Socket.sendFd/recvFd). Any further per-socket
+ * syscall or constant belongs here too (recvmmsg/sendmmsg); the poller does not (that is netpoll_epoll.c),
  * nor registering with the JVM (that is gonetpoll_jni.c).
  *
  * Every function is one syscall (or one syscall plus its EINTR/EAGAIN policy, stated beside it) and returns
@@ -48,6 +49,8 @@ static jfieldID fileRegionFileField = NULL;        // io.netty.channel.DefaultFi
 static jfieldID fileRegionTransferredField = NULL; // io.netty.channel.DefaultFileRegion#transferred
 static jfieldID fileChannelFdField = NULL;         // sun.nio.ch.FileChannelImpl#fd
 static jfieldID fileDescriptorFdField = NULL;      // java.io.FileDescriptor#fd
+static jclass peerCredentialsClass = NULL;         // global ref: io.netty.channel.unix.PeerCredentials
+static jmethodID peerCredentialsConstructor = NULL; // PeerCredentials(int pid, int uid, int... gids)
 
 // Bytes in a socket's receive queue, not yet read: ioctl(FIONREAD), which for TCP is SIOCINQ. Returns the
 // count or -errno. The read loop asks only after a read that filled its buffer exactly, where the read's
@@ -109,6 +112,33 @@ static jlong socket_extras_sendFile(JNIEnv* env, jclass clazz, jint socketFd, jo
     return written;
 }
 
+// The credentials of a Unix-domain socket's peer as the kernel recorded them at connect (or socketpair):
+// getsockopt(SO_PEERCRED) into pidUidGid[0..2]. Returns 0 or -errno.
+static jint socket_extras_peerCredentials(JNIEnv* env, jclass clazz, jint fd, jintArray pidUidGid) {
+    struct ucred credentials;
+    socklen_t len = sizeof(credentials);
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &len) < 0) {
+        return -errno;
+    }
+    jint values[3] = { (jint) credentials.pid, (jint) credentials.uid, (jint) credentials.gid };
+    (*env)->SetIntArrayRegion(env, pidUidGid, 0, 3, values);
+    return 0;
+}
+
+// A Netty PeerCredentials, whose constructor is package-private to io.netty.channel.unix: JNI is not bound by
+// Java access control, which is how Netty's own epoll native makes it. No syscall. Returns NULL with an
+// exception pending if the JVM cannot allocate.
+static jobject socket_extras_newPeerCredentials(JNIEnv* env, jclass clazz, jint pid, jint uid, jint gid) {
+    jintArray gids = (*env)->NewIntArray(env, 1);
+    if (gids == NULL) {
+        return NULL;
+    }
+    (*env)->SetIntArrayRegion(env, gids, 0, 1, &gid);
+    jobject credentials = (*env)->NewObject(env, peerCredentialsClass, peerCredentialsConstructor, pid, uid, gids);
+    (*env)->DeleteLocalRef(env, gids);
+    return credentials;
+}
+
 // Constants, read once by SocketNative.java. IMPORTANT: every name here must match a native method
 // declared in SocketNative.java.
 static jlong socket_extras_sendFileForeignChannel(JNIEnv* env, jclass clazz) { return SENDFILE_FOREIGN_CHANNEL; }
@@ -137,6 +167,9 @@ static const JNINativeMethod methods[] = {
     { "sendFile0", "(ILio/netty/channel/DefaultFileRegion;JJJ)J", (void*) socket_extras_sendFile },
     { "receiveQueueBytes0", "(I)I", (void*) socket_extras_receiveQueueBytes },
     { "acceptQueueLength0", "(I)I", (void*) socket_extras_acceptQueueLength },
+    { "peerCredentials0", "(I[I)I", (void*) socket_extras_peerCredentials },
+    { "newPeerCredentials0", "(III)Lio/netty/channel/unix/PeerCredentials;",
+      (void*) socket_extras_newPeerCredentials },
     { "sendFileForeignChannel", "()J", (void*) socket_extras_sendFileForeignChannel },
     { "errnoEmfile", "()I", (void*) socket_extras_errnoEmfile },
     { "errnoEnfile", "()I", (void*) socket_extras_errnoEnfile },
@@ -196,6 +229,18 @@ jint socket_extras_load(JNIEnv* env) {
             || !lookupField(env, "java/io/FileDescriptor", "fd", "I", &fileDescriptorFdField)) {
         goto error_delete_class;
     }
+    jclass localPeerCredentials = (*env)->FindClass(env, "io/netty/channel/unix/PeerCredentials");
+    if (localPeerCredentials == NULL) {
+        goto error_delete_class;
+    }
+    peerCredentialsConstructor = (*env)->GetMethodID(env, localPeerCredentials, "<init>", "(II[I)V");
+    if (peerCredentialsConstructor != NULL) {
+        peerCredentialsClass = (jclass) (*env)->NewGlobalRef(env, localPeerCredentials);
+    }
+    (*env)->DeleteLocalRef(env, localPeerCredentials);
+    if (peerCredentialsClass == NULL) {
+        goto error_delete_class;
+    }
     return JNI_OK;
 
 error_delete_class:
@@ -207,5 +252,9 @@ void socket_extras_unload(JNIEnv* env) {
     if (fileChannelImplClass != NULL) {
         (*env)->DeleteGlobalRef(env, fileChannelImplClass);
         fileChannelImplClass = NULL;
+    }
+    if (peerCredentialsClass != NULL) {
+        (*env)->DeleteGlobalRef(env, peerCredentialsClass);
+        peerCredentialsClass = NULL;
     }
 }

@@ -192,6 +192,16 @@ abstract class AbstractGoNetpollStreamChannel extends AbstractGoNetpollChannel
         return connected;
     }
 
+    /**
+     * Whether a read that returned fewer bytes than it offered left the socket empty; asked by
+     * {@code StreamUnsafe.isDrained} only once the peer-closed and urgent-data cases are ruled out. Yes where
+     * nothing else stops a read early (TCP); a leaf whose reads can stop at a message boundary with data behind
+     * it (Unix stream sockets: {@code SCM_RIGHTS}, credentials) must check instead.
+     */
+    boolean shortReadDrained() throws IOException {
+        return true;
+    }
+
     /** Starts {@code connect(2)}; returns {@code true} if it completed at once. */
     boolean startConnect(SocketAddress remoteAddress) throws IOException {
         return socket.connect(remoteAddress);
@@ -522,7 +532,7 @@ abstract class AbstractGoNetpollStreamChannel extends AbstractGoNetpollChannel
                 return false;
             }
             if (read < attempted) {
-                return true;
+                return shortReadDrained();
             }
             if (streamConfig().isAutoRead()) {
                 return false;

@@ -2,12 +2,14 @@ package io.gonetpoll.channel;
 
 import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.unix.Errors;
+import io.netty.channel.unix.PeerCredentials;
 
 import java.io.IOException;
 
 /**
  * The JNI surface of the socket calls Netty's unix-common lacks (C: {@code socket_extras.c}): {@code sendfile},
- * the receive and accept queues' lengths, and the TCP/IP option and errno constants GoNetpoll uses.
+ * the receive and accept queues' lengths, a Unix-domain peer's credentials, and the TCP/IP option and errno
+ * constants GoNetpoll uses.
  *
  * <p>Every {@code native …0} method returns the result or {@code -errno}; the wrapper beside it turns
  * {@code -errno} into a {@link Errors.NativeIoException} — the only place that happens. The natives are in the
@@ -84,6 +86,16 @@ final class SocketNative {
         return check("getsockopt(TCP_INFO)", acceptQueueLength0(fd));
     }
 
+    /**
+     * The credentials of a Unix-domain socket's peer ({@code getsockopt(SO_PEERCRED)}): its pid, uid and gid as
+     * the kernel recorded them when the connection was made.
+     */
+    static PeerCredentials peerCredentials(int fd) throws IOException {
+        int[] pidUidGid = new int[3];
+        check("getsockopt(SO_PEERCRED)", peerCredentials0(fd, pidUidGid));
+        return newPeerCredentials0(pidUidGid[0], pidUidGid[1], pidUidGid[2]);
+    }
+
     private static int check(String syscall, int res) throws IOException {
         if (res < 0) {
             throw Errors.newIOException(syscall, res);
@@ -95,6 +107,9 @@ final class SocketNative {
                                          long count);
     private static native int receiveQueueBytes0(int fd);
     private static native int acceptQueueLength0(int fd);
+    private static native int peerCredentials0(int fd, int[] pidUidGid);
+    /** Netty's {@link PeerCredentials}, whose constructor only JNI (as Netty's epoll native does) may call. */
+    private static native PeerCredentials newPeerCredentials0(int pid, int uid, int gid);
 
     private static native long sendFileForeignChannel();
     private static native int errnoEmfile();
