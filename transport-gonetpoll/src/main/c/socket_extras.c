@@ -2,8 +2,9 @@
  * Socket calls and constants that Netty's libnetty-unix-common.a does not offer, for the natives of
  * SocketNative.java: sendfile from a DefaultFileRegion, the receive queue's length (ioctl FIONREAD), a
  * listener's accept-queue length (getsockopt TCP_INFO), the TCP/IP option levels and names GoNetpoll's
- * configs set, the errno values the accept loop tells apart, and a Unix-domain peer's credentials (SO_PEERCRED,
- * as Netty's PeerCredentials). SCM_RIGHTS passing is Netty's own (Socket.sendFd/recvFd). Any further per-socket
+ * configs set, the errno values the accept loop tells apart, a Unix stream read that reports whether it ended at
+ * ancillary data (recvmsg, MSG_CTRUNC), and a Unix-domain peer's credentials (SO_PEERCRED, as Netty's
+ * PeerCredentials). SCM_RIGHTS passing is Netty's own (Socket.sendFd/recvFd). Any further per-socket
  * syscall or constant belongs here too (recvmmsg/sendmmsg); the poller does not (that is netpoll_epoll.c),
  * nor registering with the JVM (that is gonetpoll_jni.c).
  *
@@ -21,6 +22,7 @@
 #include <sys/ioctl.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include "gonetpoll_jni.h"
 
@@ -41,6 +43,9 @@
 // sendFile's answer when the region's FileChannel is not a sun.nio.ch.FileChannelImpl. Below -4095, the
 // lowest -errno Linux has, so no syscall result can be mistaken for it.
 #define SENDFILE_FOREIGN_CHANNEL ((jlong) INT64_MIN)
+
+// recvStream's flag beside the byte count (which fits 31 bits): the read ended at ancillary data.
+#define RECV_STREAM_CTRUNC (((jlong) 1) << 32)
 
 // Looked up once by socket_extras_load. JNI field access is not subject to module encapsulation, which is
 // why the file descriptor of a FileChannel is read here and not in Java.
@@ -112,6 +117,24 @@ static jlong socket_extras_sendFile(JNIEnv* env, jclass clazz, jint socketFd, jo
     return written;
 }
 
+// recv(2) on a Unix stream socket, made as recvmsg(2) with no room for ancillary data so that the kernel says
+// whether the read ended at a message that carried some (MSG_CTRUNC): descriptors (SCM_RIGHTS, which the
+// kernel closes, as a plain recv does) or, with SO_PASSCRED, credentials. Such a read may be short with data
+// still queued behind it. Returns the bytes read, with RECV_STREAM_CTRUNC or'ed in if so, or -errno. EINTR:
+// retried.
+static jlong socket_extras_recvStream(JNIEnv* env, jclass clazz, jint fd, jlong address, jint pos, jint limit) {
+    struct iovec iov = { .iov_base = (void*) (intptr_t) (address + pos), .iov_len = (size_t) (limit - pos) };
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+    ssize_t res;
+    do {
+        res = recvmsg(fd, &msg, 0);
+    } while (res < 0 && errno == EINTR);
+    if (res < 0) {
+        return -errno;
+    }
+    return (jlong) res | ((msg.msg_flags & MSG_CTRUNC) != 0 ? RECV_STREAM_CTRUNC : 0);
+}
+
 // The credentials of a Unix-domain socket's peer as the kernel recorded them at connect (or socketpair):
 // getsockopt(SO_PEERCRED) into pidUidGid[0..2]. Returns 0 or -errno.
 static jint socket_extras_peerCredentials(JNIEnv* env, jclass clazz, jint fd, jintArray pidUidGid) {
@@ -142,6 +165,7 @@ static jobject socket_extras_newPeerCredentials(JNIEnv* env, jclass clazz, jint 
 // Constants, read once by SocketNative.java. IMPORTANT: every name here must match a native method
 // declared in SocketNative.java.
 static jlong socket_extras_sendFileForeignChannel(JNIEnv* env, jclass clazz) { return SENDFILE_FOREIGN_CHANNEL; }
+static jlong socket_extras_recvStreamCtrunc(JNIEnv* env, jclass clazz) { return RECV_STREAM_CTRUNC; }
 static jint socket_extras_errnoEmfile(JNIEnv* env, jclass clazz) { return EMFILE; }
 static jint socket_extras_errnoEnfile(JNIEnv* env, jclass clazz) { return ENFILE; }
 static jint socket_extras_errnoEnobufs(JNIEnv* env, jclass clazz) { return ENOBUFS; }
@@ -168,6 +192,8 @@ static const JNINativeMethod methods[] = {
     { "receiveQueueBytes0", "(I)I", (void*) socket_extras_receiveQueueBytes },
     { "acceptQueueLength0", "(I)I", (void*) socket_extras_acceptQueueLength },
     { "peerCredentials0", "(I[I)I", (void*) socket_extras_peerCredentials },
+    { "recvStream0", "(IJII)J", (void*) socket_extras_recvStream },
+    { "recvStreamCtrunc", "()J", (void*) socket_extras_recvStreamCtrunc },
     { "newPeerCredentials0", "(III)Lio/netty/channel/unix/PeerCredentials;",
       (void*) socket_extras_newPeerCredentials },
     { "sendFileForeignChannel", "()J", (void*) socket_extras_sendFileForeignChannel },

@@ -27,12 +27,14 @@ import java.net.SocketAddress;
  *
  * <p>Read modes ({@link UnixChannelOption#DOMAIN_SOCKET_READ_MODE}), as on epoll:
  * <ul>
- *   <li>{@link DomainSocketReadMode#BYTES} (default): {@code ByteBuf}s. A short read proves nothing here: the
- *   kernel ends a read after a message that carried file descriptors, and (with {@code SO_PASSCRED}) before one
- *   from a writer with other credentials, with data still queued and no edge to come
- *   (docs/epoll-pitfalls.md#a-short-read-is-not-always-a-drained-socket). So after a short read the channel
- *   asks the receive queue ({@code ioctl(FIONREAD)}), and parks only if it is empty: one cheap syscall per
- *   short read instead of an {@code EAGAIN} read, and never data left behind.</li>
+ *   <li>{@link DomainSocketReadMode#BYTES} (default): {@code ByteBuf}s. A short read does not always prove the
+ *   socket empty here: the kernel ends a read after a message that carried file descriptors (which a reader in
+ *   this mode does not take: the kernel closes them), and (with {@code SO_PASSCRED}) before one from a writer
+ *   with other credentials, with data still queued and no edge to come
+ *   (docs/epoll-pitfalls.md#a-short-read-is-not-always-a-drained-socket). Each read is a {@code recvmsg} that
+ *   reports such an end ({@link GoNetpollDomainSocket}); only then does the channel ask the receive queue
+ *   ({@code ioctl(FIONREAD)}) and park only if it is empty. Every other short read counts as drained, as on
+ *   TCP: the common request costs one read and no {@code EAGAIN} read, and no data is ever left behind.</li>
  *   <li>{@link DomainSocketReadMode#FILE_DESCRIPTORS}: each received descriptor ({@code SCM_RIGHTS}, Netty's
  *   {@code recvFd}) is a {@link FileDescriptor} message, which the handler owns and must close. Under autoRead
  *   the loop reads on until {@code recvFd} reports {@code EAGAIN} (or the allocator's message limit); an
@@ -51,12 +53,12 @@ public final class GoNetpollDomainSocketChannel extends AbstractGoNetpollStreamC
 
     /** A client socket, not yet connected. */
     public GoNetpollDomainSocketChannel() {
-        super(GoNetpollSocket.newDomain(), false);
+        super(GoNetpollDomainSocket.newConnection(), false);
         config = new GoNetpollDomainSocketChannelConfig(this);
     }
 
     /** An accepted connection. */
-    GoNetpollDomainSocketChannel(Channel parent, GoNetpollSocket socket) {
+    GoNetpollDomainSocketChannel(Channel parent, GoNetpollDomainSocket socket) {
         super(parent, socket, socket.remoteDomainSocketAddress());
         local = socket.localDomainSocketAddress();
         remote = socket.remoteDomainSocketAddress();
@@ -133,9 +135,15 @@ public final class GoNetpollDomainSocketChannel extends AbstractGoNetpollStreamC
         return super.filterOutboundMessage(msg);
     }
 
-    /** See the class comment: a short read is trusted only once the receive queue confirms it. */
+    /**
+     * See the class comment: a short read that ended at ancillary data is trusted only once the receive queue
+     * confirms it; any other short read is, as on TCP.
+     */
     @Override
     boolean shortReadDrained() throws IOException {
+        if (!((GoNetpollDomainSocket) socket).lastReadEndedAtAncillary()) {
+            return true;
+        }
         counters().increment(LoopCounters.RECEIVE_QUEUE_QUERIES);
         return socket.receiveQueueBytes() == 0;
     }

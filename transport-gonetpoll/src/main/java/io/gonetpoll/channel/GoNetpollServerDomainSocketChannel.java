@@ -29,7 +29,7 @@ public final class GoNetpollServerDomainSocketChannel extends AbstractGoNetpollS
     private volatile DomainSocketAddress local;
 
     public GoNetpollServerDomainSocketChannel() {
-        super(GoNetpollSocket.newDomain(), false);
+        super(GoNetpollSocket.newDomainListener(), false);
         config = new GoNetpollServerDomainSocketChannelConfig(this);
     }
 
@@ -84,6 +84,6 @@ public final class GoNetpollServerDomainSocketChannel extends AbstractGoNetpollS
 
     @Override
     GoNetpollDomainSocketChannel newChildChannel(int fd, byte[] address) {
-        return new GoNetpollDomainSocketChannel(this, new GoNetpollSocket(fd));
+        return new GoNetpollDomainSocketChannel(this, new GoNetpollDomainSocket(fd));
     }
 }

@@ -11,9 +11,10 @@ import java.io.IOException;
  * Netty's unix {@link Socket} plus what it lacks: the Linux TCP/IP options GoNetpoll exposes (read and written
  * through {@code getsockopt/setsockopt} with constants from {@link SocketNative}), {@code sendfile}, the
  * receive and accept queues' lengths, and a Unix-domain peer's credentials. Unix-domain sockets, their
- * addresses and {@code SCM_RIGHTS} passing ({@code sendFd}/{@code recvFd}) are Netty's own.
+ * addresses and {@code SCM_RIGHTS} passing ({@code sendFd}/{@code recvFd}) are Netty's own; a Unix stream
+ * connection's reads are {@link GoNetpollDomainSocket}'s.
  */
-final class GoNetpollSocket extends Socket {
+class GoNetpollSocket extends Socket {
     static {
         // Netty's unix natives are registered by loading ours; a channel may be created before any loop exists.
         GoNetpoll.ensureAvailability();
@@ -27,8 +28,8 @@ final class GoNetpollSocket extends Socket {
         return new GoNetpollSocket(family == null ? newSocketStream0() : newSocketStream0(family));
     }
 
-    /** A Unix-domain stream socket (listener or connection). */
-    static GoNetpollSocket newDomain() {
+    /** A Unix-domain stream listener; connections are {@link GoNetpollDomainSocket}s. */
+    static GoNetpollSocket newDomainListener() {
         return new GoNetpollSocket(newSocketDomain0());
     }
 

@@ -53,6 +53,9 @@ final class SocketNative {
      */
     static final long SENDFILE_FOREIGN_CHANNEL = sendFileForeignChannel();
 
+    /** Or'ed into what {@link #recvStream} returns when the read ended at ancillary data (MSG_CTRUNC). */
+    static final long RECV_STREAM_ANCILLARY = recvStreamCtrunc();
+
     private SocketNative() {
     }
 
@@ -87,6 +90,23 @@ final class SocketNative {
     }
 
     /**
+     * One read from a Unix stream socket into native memory at {@code address + pos} (up to {@code limit}), as
+     * {@code recvmsg} without room for ancillary data: the bytes read, or'ed with {@link #RECV_STREAM_ANCILLARY}
+     * if the read ended at a message that carried some (descriptors, which the kernel then closes, or
+     * credentials); {@code 0} if it would block, {@code -1} at EOF. Errors as Netty's {@code Socket.recvAddress}.
+     */
+    static long recvStream(int fd, long address, int pos, int limit) throws IOException {
+        long res = recvStream0(fd, address, pos, limit);
+        if (res > 0) {
+            return res;
+        }
+        if (res == 0) {
+            return -1;
+        }
+        return Errors.ioResult("recvmsg", (int) res);
+    }
+
+    /**
      * The credentials of a Unix-domain socket's peer ({@code getsockopt(SO_PEERCRED)}): its pid, uid and gid as
      * the kernel recorded them when the connection was made.
      */
@@ -108,6 +128,8 @@ final class SocketNative {
     private static native int receiveQueueBytes0(int fd);
     private static native int acceptQueueLength0(int fd);
     private static native int peerCredentials0(int fd, int[] pidUidGid);
+    private static native long recvStream0(int fd, long address, int pos, int limit);
+    private static native long recvStreamCtrunc();
     /** Netty's {@link PeerCredentials}, whose constructor only JNI (as Netty's epoll native does) may call. */
     private static native PeerCredentials newPeerCredentials0(int pid, int uid, int gid);
 
