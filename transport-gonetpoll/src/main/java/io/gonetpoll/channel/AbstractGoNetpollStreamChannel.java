@@ -34,7 +34,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A byte-stream GoNetpoll channel (Go: {@code internal/poll.FD} of a stream socket): the read loop, flushes
  * through {@link StreamWriter}, connect, half-closure, and Go's deadline trio. TCP
- * ({@link GoNetpollSocketChannel}) is a leaf of it; so will Unix stream sockets be.
+ * ({@link GoNetpollSocketChannel}) is a leaf of it; so is the Unix stream socket
+ * ({@link GoNetpollDomainSocketChannel}).
  *
  * <p>Reads run until the socket would block, the allocator says stop, or EOF. A short read (fewer bytes than
  * the buffer offered) ends the loop as "drained": with edge triggering, new data brings a new edge, so the

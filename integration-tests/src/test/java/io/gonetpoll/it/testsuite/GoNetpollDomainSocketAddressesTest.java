@@ -15,7 +15,10 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-/** Netty's {@code SocketAddressesTest} on Unix-domain sockets with GoNetpoll, as {@code EpollDomainSocketAddressesTest}. */
+/**
+ * Netty's {@code SocketAddressesTest} on Unix-domain sockets with GoNetpoll,
+ * as {@code EpollDomainSocketAddressesTest}.
+ */
 @ExtendWith(DomainSocketDir.class)
 public class GoNetpollDomainSocketAddressesTest extends SocketAddressesTest {
     @Override

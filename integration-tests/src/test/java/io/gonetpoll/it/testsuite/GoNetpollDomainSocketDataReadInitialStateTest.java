@@ -11,7 +11,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.net.SocketAddress;
 import java.util.List;
 
-/** Netty's {@code SocketDataReadInitialStateTest} on Unix-domain sockets with GoNetpoll, as {@code EpollDomainSocketDataReadInitialStateTest} runs it. */
+/**
+ * Netty's {@code SocketDataReadInitialStateTest} on Unix-domain sockets with GoNetpoll,
+ * as {@code EpollDomainSocketDataReadInitialStateTest} runs it.
+ */
 @ExtendWith(DomainSocketDir.class)
 public class GoNetpollDomainSocketDataReadInitialStateTest extends SocketDataReadInitialStateTest {
     @Override

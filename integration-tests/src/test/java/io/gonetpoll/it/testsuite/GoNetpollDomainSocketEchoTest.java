@@ -11,7 +11,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.net.SocketAddress;
 import java.util.List;
 
-/** Netty's {@code SocketEchoTest} on Unix-domain sockets with GoNetpoll, as {@code EpollDomainSocketEchoTest} runs it. */
+/**
+ * Netty's {@code SocketEchoTest} on Unix-domain sockets with GoNetpoll,
+ * as {@code EpollDomainSocketEchoTest} runs it.
+ */
 @ExtendWith(DomainSocketDir.class)
 public class GoNetpollDomainSocketEchoTest extends SocketEchoTest {
     @Override

@@ -11,7 +11,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.net.SocketAddress;
 import java.util.List;
 
-/** Netty's {@code SocketFileRegionTest} on Unix-domain sockets with GoNetpoll, as {@code EpollDomainSocketFileRegionTest} runs it. */
+/**
+ * Netty's {@code SocketFileRegionTest} on Unix-domain sockets with GoNetpoll,
+ * as {@code EpollDomainSocketFileRegionTest} runs it.
+ */
 @ExtendWith(DomainSocketDir.class)
 public class GoNetpollDomainSocketFileRegionTest extends SocketFileRegionTest {
     @Override

@@ -11,7 +11,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.net.SocketAddress;
 import java.util.List;
 
-/** Netty's {@code SocketFixedLengthEchoTest} on Unix-domain sockets with GoNetpoll, as {@code EpollDomainSocketFixedLengthEchoTest} runs it. */
+/**
+ * Netty's {@code SocketFixedLengthEchoTest} on Unix-domain sockets with GoNetpoll,
+ * as {@code EpollDomainSocketFixedLengthEchoTest} runs it.
+ */
 @ExtendWith(DomainSocketDir.class)
 public class GoNetpollDomainSocketFixedLengthEchoTest extends SocketFixedLengthEchoTest {
     @Override

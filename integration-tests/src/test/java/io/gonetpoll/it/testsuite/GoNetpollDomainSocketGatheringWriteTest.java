@@ -11,7 +11,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.net.SocketAddress;
 import java.util.List;
 
-/** Netty's {@code SocketGatheringWriteTest} on Unix-domain sockets with GoNetpoll, as {@code EpollDomainSocketGatheringWriteTest} runs it. */
+/**
+ * Netty's {@code SocketGatheringWriteTest} on Unix-domain sockets with GoNetpoll,
+ * as {@code EpollDomainSocketGatheringWriteTest} runs it.
+ */
 @ExtendWith(DomainSocketDir.class)
 public class GoNetpollDomainSocketGatheringWriteTest extends SocketGatheringWriteTest {
     @Override

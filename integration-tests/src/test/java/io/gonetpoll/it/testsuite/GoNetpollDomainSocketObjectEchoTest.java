@@ -11,7 +11,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.net.SocketAddress;
 import java.util.List;
 
-/** Netty's {@code SocketObjectEchoTest} on Unix-domain sockets with GoNetpoll, as {@code EpollDomainSocketObjectEchoTest} runs it. */
+/**
+ * Netty's {@code SocketObjectEchoTest} on Unix-domain sockets with GoNetpoll,
+ * as {@code EpollDomainSocketObjectEchoTest} runs it.
+ */
 @ExtendWith(DomainSocketDir.class)
 public class GoNetpollDomainSocketObjectEchoTest extends SocketObjectEchoTest {
     @Override

@@ -11,7 +11,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.net.SocketAddress;
 import java.util.List;
 
-/** Netty's {@code AbstractSocketReuseFdTest} on Unix-domain sockets with GoNetpoll, as {@code EpollDomainSocketReuseFdTest} runs it. */
+/**
+ * Netty's {@code AbstractSocketReuseFdTest} on Unix-domain sockets with GoNetpoll,
+ * as {@code EpollDomainSocketReuseFdTest} runs it.
+ */
 @ExtendWith(DomainSocketDir.class)
 public class GoNetpollDomainSocketReuseFdTest extends AbstractSocketReuseFdTest {
     @Override

@@ -11,7 +11,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.net.SocketAddress;
 import java.util.List;
 
-/** Netty's {@code SocketSslClientRenegotiateTest} on Unix-domain sockets with GoNetpoll, as {@code EpollDomainSocketSslClientRenegotiateTest} runs it. */
+/**
+ * Netty's {@code SocketSslClientRenegotiateTest} on Unix-domain sockets with GoNetpoll,
+ * as {@code EpollDomainSocketSslClientRenegotiateTest} runs it.
+ */
 @ExtendWith(DomainSocketDir.class)
 public class GoNetpollDomainSocketSslClientRenegotiateTest extends SocketSslClientRenegotiateTest {
     @Override

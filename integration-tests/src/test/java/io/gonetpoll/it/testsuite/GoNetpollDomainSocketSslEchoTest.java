@@ -11,7 +11,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.net.SocketAddress;
 import java.util.List;
 
-/** Netty's {@code SocketSslEchoTest} on Unix-domain sockets with GoNetpoll, as {@code EpollDomainSocketSslEchoTest} runs it. */
+/**
+ * Netty's {@code SocketSslEchoTest} on Unix-domain sockets with GoNetpoll,
+ * as {@code EpollDomainSocketSslEchoTest} runs it.
+ */
 @ExtendWith(DomainSocketDir.class)
 public class GoNetpollDomainSocketSslEchoTest extends SocketSslEchoTest {
     @Override

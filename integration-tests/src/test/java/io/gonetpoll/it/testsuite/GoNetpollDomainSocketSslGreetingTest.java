@@ -11,7 +11,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.net.SocketAddress;
 import java.util.List;
 
-/** Netty's {@code SocketSslGreetingTest} on Unix-domain sockets with GoNetpoll, as {@code EpollDomainSocketSslGreetingTest} runs it. */
+/**
+ * Netty's {@code SocketSslGreetingTest} on Unix-domain sockets with GoNetpoll,
+ * as {@code EpollDomainSocketSslGreetingTest} runs it.
+ */
 @ExtendWith(DomainSocketDir.class)
 public class GoNetpollDomainSocketSslGreetingTest extends SocketSslGreetingTest {
     @Override

@@ -11,7 +11,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.net.SocketAddress;
 import java.util.List;
 
-/** Netty's {@code SocketStartTlsTest} on Unix-domain sockets with GoNetpoll, as {@code EpollDomainSocketStartTlsTest} runs it. */
+/**
+ * Netty's {@code SocketStartTlsTest} on Unix-domain sockets with GoNetpoll,
+ * as {@code EpollDomainSocketStartTlsTest} runs it.
+ */
 @ExtendWith(DomainSocketDir.class)
 public class GoNetpollDomainSocketStartTlsTest extends SocketStartTlsTest {
     @Override

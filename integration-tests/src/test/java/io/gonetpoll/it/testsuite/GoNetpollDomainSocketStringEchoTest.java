@@ -11,7 +11,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.net.SocketAddress;
 import java.util.List;
 
-/** Netty's {@code SocketStringEchoTest} on Unix-domain sockets with GoNetpoll, as {@code EpollDomainSocketStringEchoTest} runs it. */
+/**
+ * Netty's {@code SocketStringEchoTest} on Unix-domain sockets with GoNetpoll,
+ * as {@code EpollDomainSocketStringEchoTest} runs it.
+ */
 @ExtendWith(DomainSocketDir.class)
 public class GoNetpollDomainSocketStringEchoTest extends SocketStringEchoTest {
     @Override
