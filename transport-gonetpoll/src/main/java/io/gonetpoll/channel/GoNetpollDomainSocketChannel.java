@@ -57,6 +57,24 @@ public final class GoNetpollDomainSocketChannel extends AbstractGoNetpollStreamC
         config = new GoNetpollDomainSocketChannelConfig(this);
     }
 
+    /**
+     * Wraps an existing Unix stream socket fd (one end of a {@code socketpair}, say); it is active if it is
+     * connected.
+     */
+    public GoNetpollDomainSocketChannel(int fd) {
+        this(new GoNetpollDomainSocket(fd));
+    }
+
+    private GoNetpollDomainSocketChannel(GoNetpollDomainSocket socket) {
+        super(socket, socket.remoteDomainSocketAddress() != null);
+        if (isActive()) {
+            local = socket.localDomainSocketAddress();
+            remote = socket.remoteDomainSocketAddress();
+            remote(remote);
+        }
+        config = new GoNetpollDomainSocketChannelConfig(this);
+    }
+
     /** An accepted connection. */
     GoNetpollDomainSocketChannel(Channel parent, GoNetpollDomainSocket socket) {
         super(parent, socket, socket.remoteDomainSocketAddress());

@@ -1,18 +1,23 @@
 package io.gonetpoll.channel;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.MessageSizeEstimator;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 
 /**
  * Config of a {@link GoNetpollServerDomainSocketChannel}: what every GoNetpoll listener has
- * ({@link GoNetpollServerChannelConfig}: {@code SO_RCVBUF}, {@code SO_BACKLOG}, taking effect at bind), as Netty's
- * epoll domain listener honours them; the IP options of a TCP listener mean nothing here.
+ * ({@link GoNetpollServerChannelConfig}: {@code SO_RCVBUF}, {@code SO_BACKLOG}, taking effect at bind) and
+ * {@code SO_REUSEADDR}, which Netty's epoll domain listener also accepts (the kernel keeps it for a Unix socket,
+ * where it changes nothing). The IP options of a TCP listener mean nothing here; {@code TCP_FASTOPEN}, which
+ * epoll's domain listener stores and never uses, is not taken.
  */
 final class GoNetpollServerDomainSocketChannelConfig extends GoNetpollServerChannelConfig {
     private static final ChannelOptionTable<GoNetpollServerDomainSocketChannelConfig> OPTIONS =
-            new ChannelOptionTable<GoNetpollServerDomainSocketChannelConfig>(SERVER_OPTIONS);
+            new ChannelOptionTable<GoNetpollServerDomainSocketChannelConfig>(SERVER_OPTIONS)
+                    .add(ChannelOption.SO_REUSEADDR, c -> c.get(GoNetpollSocket::isReuseAddress),
+                            (c, v) -> c.set(s -> s.setReuseAddress(v)));
 
     GoNetpollServerDomainSocketChannelConfig(GoNetpollServerDomainSocketChannel channel) {
         super(channel);
