@@ -5,6 +5,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -220,6 +221,25 @@ class DomainSocketChannelTest {
             ByteBuf next = pair.reads.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             assertNotNull(next, "a read after the deadline was cleared");
             next.release();
+        } finally {
+            pair.close();
+        }
+    }
+
+    /**
+     * WRITE_TIMEOUT_MILLIS on a domain socket: a peer that reads nothing lets the flush park, and 200 ms without
+     * progress fail it with WriteDeadlineExceededException and close the channel (docs/architecture.md#deadlines).
+     */
+    @Test
+    void writeTimeoutFailsAFlushThatCannotProgress() throws Exception {
+        Pair pair = connectedPair(false);
+        try {
+            pair.client.config().setOption(GoNetpollChannelOption.WRITE_TIMEOUT_MILLIS, 200);
+            ChannelFuture write = pair.client.writeAndFlush(Unpooled.wrappedBuffer(new byte[8 << 20]));
+            assertTrue(write.await(TIMEOUT_SECONDS, TimeUnit.SECONDS), "the flush neither finished nor failed");
+            assertInstanceOf(WriteDeadlineExceededException.class, write.cause());
+            assertTrue(pair.client.closeFuture().await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            assertTrue(loops.factory().counters().writesWouldBlock() > 0, loops.factory().counters().toString());
         } finally {
             pair.close();
         }
