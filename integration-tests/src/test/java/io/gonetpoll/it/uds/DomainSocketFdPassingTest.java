@@ -36,7 +36,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * SCM_RIGHTS passing through GoNetpoll's Unix-domain channels at volume: every descriptor sent arrives as an
- * open {@link FileDescriptor}, and nothing is left open on either side afterwards, also when the receiver
+ * open {@link FileDescriptor} (the sender parks on a full socket buffer first and resumes on the edge), and
+ * nothing is left open on either side afterwards, also when the receiver
  * closes with descriptors still in flight. Each socket costs one epoll_ctl ADD and one DEL. The sender passes
  * one pipe's read end again and again; each arrival is a new fd of this process, which the receiver closes.
  */
@@ -67,10 +68,17 @@ class DomainSocketFdPassingTest {
         AtomicInteger received = new AtomicInteger();
         AtomicInteger notOpen = new AtomicInteger();
         CountDownLatch all = new CountDownLatch(descriptors);
+        CompletableFuture<Channel> child = new CompletableFuture<>();
         DomainSocketAddress address = new DomainSocketAddress(dir.resolve("fds.sock").toString());
         Channel server = new ServerBootstrap().group(group).channel(GoNetpollServerDomainSocketChannel.class)
                 .childOption(UnixChannelOption.DOMAIN_SOCKET_READ_MODE, DomainSocketReadMode.FILE_DESCRIPTORS)
+                .childOption(ChannelOption.AUTO_READ, false)
                 .childHandler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelActive(ChannelHandlerContext ctx) {
+                        child.complete(ctx.channel());
+                    }
+
                     @Override
                     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
                         FileDescriptor fd = (FileDescriptor) msg;
@@ -89,13 +97,17 @@ class DomainSocketFdPassingTest {
                 client.write(pipe[0]);
             }
             ChannelFuture flushed = client.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER);
+            // Nothing is read yet, so the sender fills its socket buffer and parks; reading then resumes it.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+            while (factory.counters().writesWouldBlock() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertTrue(factory.counters().writesWouldBlock() > 0, "the sender never parked: " + factory.counters());
+            child.get(TIMEOUT_SECONDS, TimeUnit.SECONDS).config().setAutoRead(true);
             assertTrue(all.await(TIMEOUT_SECONDS, TimeUnit.SECONDS), "received " + received + " of " + descriptors
                     + ": " + factory.counters());
             assertTrue(flushed.await(TIMEOUT_SECONDS, TimeUnit.SECONDS) && flushed.isSuccess(), flushed.toString());
             assertEquals(0, notOpen.get(), "descriptors that arrived closed");
-            GoNetpollLoopCounters counters = factory.counters();
-            assertTrue(counters.writesWouldBlock() > 0, "the sender filled its socket buffer at least once, so the "
-                    + "parked flush resumed on an edge: " + counters);
         } finally {
             client.close().sync();
             server.close().sync();
