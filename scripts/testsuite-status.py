@@ -25,6 +25,13 @@ EPOLL_RUNS = {
     "SocketRstTest", "SocketShutdownOutputByPeerTest", "SocketShutdownOutputBySelfTest",
     "SocketSslClientRenegotiateTest", "SocketSslEchoTest", "SocketSslGreetingTest", "SocketSslSessionReuseTest",
     "SocketStartTlsTest", "SocketStringEchoTest", "WriteBeforeRegisteredTest", "EventLoopTest",
+    # Its Unix-domain set (EpollDomainSocket*Test, EpollAbstractDomainSocketEchoTest).
+    "DomainSocketAddressesTest", "DomainSocketDataReadInitialStateTest", "DomainSocketEchoTest",
+    "AbstractDomainSocketEchoTest", "DomainSocketFdTest", "DomainSocketFileRegionTest",
+    "DomainSocketFixedLengthEchoTest", "DomainSocketGatheringWriteTest", "DomainSocketObjectEchoTest",
+    "DomainSocketReuseFdTest", "DomainSocketShutdownOutputByPeerTest", "DomainSocketSslClientRenegotiateTest",
+    "DomainSocketSslEchoTest", "DomainSocketSslGreetingTest", "DomainSocketStartTlsTest",
+    "DomainSocketStringEchoTest",
 }
 
 
@@ -34,6 +41,9 @@ ASSUMPTION_REASONS = {
                               "registered-channel iterator (epoll enables these only for its legacy EpollEventLoop)",
     "GoNetpollSocketSslClientRenegotiateTest": "OpenSsl.isRenegotiationSupported() is false with BoringSSL "
                                                "(netty-tcnative-boringssl-static); Netty skips them the same way",
+    "GoNetpollDomainSocketSslClientRenegotiateTest": "OpenSsl.isRenegotiationSupported() is false with BoringSSL "
+                                                     "(netty-tcnative-boringssl-static); Netty skips them the same "
+                                                     "way",
 }
 
 
@@ -78,7 +88,7 @@ def main():
                       % (total["tests"], total["failures"], total["errors"], total["skipped"]))
         covered = {r[1] for r in rows}
         missing = sorted(EPOLL_RUNS - covered)
-        out.write("Epoll TCP classes not run here: " + (", ".join(missing) if missing else "none") + ".\n")
+        out.write("Epoll classes (TCP and Unix-domain) not run here: " + (", ".join(missing) if missing else "none") + ".\n")
     print("wrote", OUT)
 
 

@@ -14,8 +14,8 @@ void netpoll_epoll_load(void);
 
 // socket_extras.c: the natives of io.gonetpoll.channel.SocketNative.
 const JNINativeMethod* socket_extras_methods(jint* count);
-// Looks up the class and fields sendfile reads. Returns JNI_OK, or JNI_ERR (with the lookup's exception
-// pending, if it threw one) and nothing left to undo.
+// Looks up the class and fields sendfile reads, and PeerCredentials' constructor. Returns JNI_OK, or JNI_ERR
+// (with the lookup's exception pending, if it threw one) and nothing left to undo.
 jint socket_extras_load(JNIEnv* env);
 // Undoes socket_extras_load; safe with an exception pending.
 void socket_extras_unload(JNIEnv* env);

@@ -2,8 +2,10 @@
  * Socket calls and constants that Netty's libnetty-unix-common.a does not offer, for the natives of
  * SocketNative.java: sendfile from a DefaultFileRegion, the receive queue's length (ioctl FIONREAD), a
  * listener's accept-queue length (getsockopt TCP_INFO), the TCP/IP option levels and names GoNetpoll's
- * configs set, and the errno values the accept loop tells apart. Any further per-socket syscall or constant
- * belongs here too (SO_PEERCRED, SCM_RIGHTS, recvmmsg/sendmmsg); the poller does not (that is netpoll_epoll.c),
+ * configs set, the errno values the accept loop tells apart, a Unix stream read that reports whether it ended at
+ * ancillary data (recvmsg, MSG_CTRUNC), and a Unix-domain peer's credentials (SO_PEERCRED, as Netty's
+ * PeerCredentials). SCM_RIGHTS passing is Netty's own (Socket.sendFd/recvFd). Any further per-socket
+ * syscall or constant belongs here too (recvmmsg/sendmmsg); the poller does not (that is netpoll_epoll.c),
  * nor registering with the JVM (that is gonetpoll_jni.c).
  *
  * Every function is one syscall (or one syscall plus its EINTR/EAGAIN policy, stated beside it) and returns
@@ -20,6 +22,7 @@
 #include <sys/ioctl.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include "gonetpoll_jni.h"
 
@@ -47,6 +50,9 @@
 // lowest -errno Linux has, so no syscall result can be mistaken for it.
 #define SENDFILE_FOREIGN_CHANNEL ((jlong) INT64_MIN)
 
+// recvStream's flag beside the byte count (which fits 31 bits): the read ended at ancillary data.
+#define RECV_STREAM_CTRUNC (((jlong) 1) << 32)
+
 // Looked up once by socket_extras_load. JNI field access is not subject to module encapsulation, which is
 // why the file descriptor of a FileChannel is read here and not in Java.
 static jclass fileChannelImplClass = NULL;         // global ref: sun.nio.ch.FileChannelImpl
@@ -54,6 +60,8 @@ static jfieldID fileRegionFileField = NULL;        // io.netty.channel.DefaultFi
 static jfieldID fileRegionTransferredField = NULL; // io.netty.channel.DefaultFileRegion#transferred
 static jfieldID fileChannelFdField = NULL;         // sun.nio.ch.FileChannelImpl#fd
 static jfieldID fileDescriptorFdField = NULL;      // java.io.FileDescriptor#fd
+static jclass peerCredentialsClass = NULL;         // global ref: io.netty.channel.unix.PeerCredentials
+static jmethodID peerCredentialsConstructor = NULL; // PeerCredentials(int pid, int uid, int... gids)
 
 // Bytes in a socket's receive queue, not yet read: ioctl(FIONREAD), which for TCP is SIOCINQ. Returns the
 // count or -errno. The read loop asks only after a read that filled its buffer exactly, where the read's
@@ -115,9 +123,55 @@ static jlong socket_extras_sendFile(JNIEnv* env, jclass clazz, jint socketFd, jo
     return written;
 }
 
+// recv(2) on a Unix stream socket, made as recvmsg(2) with no room for ancillary data so that the kernel says
+// whether the read ended at a message that carried some (MSG_CTRUNC): descriptors (SCM_RIGHTS, which the
+// kernel closes, as a plain recv does) or, with SO_PASSCRED, credentials. Such a read may be short with data
+// still queued behind it. Returns the bytes read, with RECV_STREAM_CTRUNC or'ed in if so, or -errno. EINTR:
+// retried.
+static jlong socket_extras_recvStream(JNIEnv* env, jclass clazz, jint fd, jlong address, jint pos, jint limit) {
+    struct iovec iov = { .iov_base = (void*) (intptr_t) (address + pos), .iov_len = (size_t) (limit - pos) };
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+    ssize_t res;
+    do {
+        res = recvmsg(fd, &msg, 0);
+    } while (res < 0 && errno == EINTR);
+    if (res < 0) {
+        return -errno;
+    }
+    return (jlong) res | ((msg.msg_flags & MSG_CTRUNC) != 0 ? RECV_STREAM_CTRUNC : 0);
+}
+
+// The credentials of a Unix-domain socket's peer as the kernel recorded them at connect (or socketpair):
+// getsockopt(SO_PEERCRED) into pidUidGid[0..2]. Returns 0 or -errno.
+static jint socket_extras_peerCredentials(JNIEnv* env, jclass clazz, jint fd, jintArray pidUidGid) {
+    struct ucred credentials;
+    socklen_t len = sizeof(credentials);
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &len) < 0) {
+        return -errno;
+    }
+    jint values[3] = { (jint) credentials.pid, (jint) credentials.uid, (jint) credentials.gid };
+    (*env)->SetIntArrayRegion(env, pidUidGid, 0, 3, values);
+    return 0;
+}
+
+// A Netty PeerCredentials, whose constructor is package-private to io.netty.channel.unix: JNI is not bound by
+// Java access control, which is how Netty's own epoll native makes it. No syscall. Returns NULL with an
+// exception pending if the JVM cannot allocate.
+static jobject socket_extras_newPeerCredentials(JNIEnv* env, jclass clazz, jint pid, jint uid, jint gid) {
+    jintArray gids = (*env)->NewIntArray(env, 1);
+    if (gids == NULL) {
+        return NULL;
+    }
+    (*env)->SetIntArrayRegion(env, gids, 0, 1, &gid);
+    jobject credentials = (*env)->NewObject(env, peerCredentialsClass, peerCredentialsConstructor, pid, uid, gids);
+    (*env)->DeleteLocalRef(env, gids);
+    return credentials;
+}
+
 // Constants, read once by SocketNative.java. IMPORTANT: every name here must match a native method
 // declared in SocketNative.java.
 static jlong socket_extras_sendFileForeignChannel(JNIEnv* env, jclass clazz) { return SENDFILE_FOREIGN_CHANNEL; }
+static jlong socket_extras_recvStreamCtrunc(JNIEnv* env, jclass clazz) { return RECV_STREAM_CTRUNC; }
 static jint socket_extras_errnoEmfile(JNIEnv* env, jclass clazz) { return EMFILE; }
 static jint socket_extras_errnoEnfile(JNIEnv* env, jclass clazz) { return ENFILE; }
 static jint socket_extras_errnoEnobufs(JNIEnv* env, jclass clazz) { return ENOBUFS; }
@@ -147,6 +201,11 @@ static const JNINativeMethod methods[] = {
     { "sendFile0", "(ILio/netty/channel/DefaultFileRegion;JJJ)J", (void*) socket_extras_sendFile },
     { "receiveQueueBytes0", "(I)I", (void*) socket_extras_receiveQueueBytes },
     { "acceptQueueLength0", "(I)I", (void*) socket_extras_acceptQueueLength },
+    { "peerCredentials0", "(I[I)I", (void*) socket_extras_peerCredentials },
+    { "recvStream0", "(IJII)J", (void*) socket_extras_recvStream },
+    { "recvStreamCtrunc", "()J", (void*) socket_extras_recvStreamCtrunc },
+    { "newPeerCredentials0", "(III)Lio/netty/channel/unix/PeerCredentials;",
+      (void*) socket_extras_newPeerCredentials },
     { "sendFileForeignChannel", "()J", (void*) socket_extras_sendFileForeignChannel },
     { "errnoEmfile", "()I", (void*) socket_extras_errnoEmfile },
     { "errnoEnfile", "()I", (void*) socket_extras_errnoEnfile },
@@ -210,6 +269,18 @@ jint socket_extras_load(JNIEnv* env) {
             || !lookupField(env, "java/io/FileDescriptor", "fd", "I", &fileDescriptorFdField)) {
         goto error_delete_class;
     }
+    jclass localPeerCredentials = (*env)->FindClass(env, "io/netty/channel/unix/PeerCredentials");
+    if (localPeerCredentials == NULL) {
+        goto error_delete_class;
+    }
+    peerCredentialsConstructor = (*env)->GetMethodID(env, localPeerCredentials, "<init>", "(II[I)V");
+    if (peerCredentialsConstructor != NULL) {
+        peerCredentialsClass = (jclass) (*env)->NewGlobalRef(env, localPeerCredentials);
+    }
+    (*env)->DeleteLocalRef(env, localPeerCredentials);
+    if (peerCredentialsClass == NULL) {
+        goto error_delete_class;
+    }
     return JNI_OK;
 
 error_delete_class:
@@ -221,5 +292,9 @@ void socket_extras_unload(JNIEnv* env) {
     if (fileChannelImplClass != NULL) {
         (*env)->DeleteGlobalRef(env, fileChannelImplClass);
         fileChannelImplClass = NULL;
+    }
+    if (peerCredentialsClass != NULL) {
+        (*env)->DeleteGlobalRef(env, peerCredentialsClass);
+        peerCredentialsClass = NULL;
     }
 }

@@ -10,8 +10,10 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.concurrent.Promise;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -44,7 +46,7 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code echo-client measuring} when counting starts, so a caller can start its own measurements then.
  */
 final class EchoClient {
-    static final Set<String> OPTIONS = Set.of("transport", "host", "port", "threads", "connections", "mode",
+    static final Set<String> OPTIONS = Set.of("transport", "host", "port", "uds", "threads", "connections", "mode",
             "message-size", "duration-seconds", "messages", "read-delay-millis", "receive-buffer", "warmup-seconds",
             "rounds");
     private static final int PERIOD = 251;
@@ -141,8 +143,11 @@ final class EchoClient {
             Promise<Void> promise = group.next().newPromise();
             done.add(promise);
             ChannelHandler handler = mode.equals("pingpong") ? new PingPong(promise) : new Stream(promise);
-            Bootstrap bootstrap = new Bootstrap().group(group).channel(transport.socketChannel)
-                    .option(ChannelOption.TCP_NODELAY, true);
+            DomainSocketAddress uds = options.uds();
+            Bootstrap bootstrap = new Bootstrap().group(group).channel(transport.clientChannel(uds != null));
+            if (uds == null) {
+                bootstrap.option(ChannelOption.TCP_NODELAY, true);
+            }
             if (receiveBuffer > 0) {
                 // Before connect, so the window scale offered in the SYN fits the small buffer.
                 bootstrap.option(ChannelOption.SO_RCVBUF, receiveBuffer);
@@ -154,7 +159,7 @@ final class EchoClient {
                             ch.pipeline().addLast(handler);
                         }
                     })
-                    .connect(options.host(), options.port(9000))
+                    .connect(uds != null ? uds : new InetSocketAddress(options.host(), options.port(9000)))
                     .addListener(f -> {
                         if (!f.isSuccess()) {
                             promise.tryFailure(f.cause());

@@ -15,7 +15,7 @@ import java.util.Set;
  * none is.
  */
 final class EchoServer {
-    static final Set<String> OPTIONS = Set.of("transport", "host", "port", "threads");
+    static final Set<String> OPTIONS = Set.of("transport", "host", "port", "uds", "threads");
 
     private EchoServer() {
     }

@@ -20,6 +20,8 @@ public final class Main {
             "  --transport gonetpoll|epoll|io_uring|nio   (default gonetpoll)",
             "  --host H       (default 127.0.0.1)",
             "  --port P       (0 picks a free port)",
+            "  --uds PATH     http, echo-server, echo-client: a Unix-domain socket instead of --host/--port",
+            "                 (gonetpoll, epoll, io_uring)",
             "  --threads N    event loop threads of the workers / the client (default 1)",
             "http:",
             "  --read-timeout-millis MS  close connections silent for MS (slowloris guard; default 0 = off)",

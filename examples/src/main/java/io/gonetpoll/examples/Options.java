@@ -1,5 +1,7 @@
 package io.gonetpoll.examples;
 
+import io.netty.channel.unix.DomainSocketAddress;
+
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -64,6 +66,12 @@ final class Options {
 
     int port(int defaultPort) {
         return getInt("port", defaultPort, 0, 65535);
+    }
+
+    /** {@code --uds PATH}: a Unix-domain socket instead of {@code --host}/{@code --port}; {@code null} if absent. */
+    DomainSocketAddress uds() {
+        String path = values.get("uds");
+        return path == null ? null : new DomainSocketAddress(path);
     }
 
     int threads() {

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.unix.DomainSocketAddress;
 
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +18,8 @@ final class Servers {
 
     /**
      * Serves {@code childHandler} until the process is killed; SIGTERM shuts the groups down gracefully.
-     * Prints {@code listening on <host>:<port> transport=<t> threads=<n>} once bound (tests wait for it).
+     * Prints {@code listening on <host>:<port> transport=<t> threads=<n>} once bound (tests wait for it); with
+     * {@code --uds PATH} it listens on that Unix-domain socket instead and prints {@code listening on unix:PATH ...}.
      */
     static void serve(Options options, int defaultPort, ChannelHandler childHandler,
                       Consumer<ServerBootstrap> configure) throws InterruptedException {
@@ -29,16 +31,24 @@ final class Servers {
             boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
             workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }, "shutdown"));
+        DomainSocketAddress uds = options.uds();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
-                .channel(transport.serverChannel)
+                .channel(transport.serverChannel(uds != null))
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childHandler(childHandler);
         configure.accept(bootstrap);
-        Channel server = bootstrap.bind(options.host(), options.port(defaultPort)).sync().channel();
-        InetSocketAddress local = (InetSocketAddress) server.localAddress();
-        System.out.println("listening on " + local.getHostString() + ':' + local.getPort()
-                + " transport=" + transport.cliName + " threads=" + threads);
+        String where;
+        Channel server;
+        if (uds != null) {
+            server = bootstrap.bind(uds).sync().channel();
+            where = "unix:" + uds.path();
+        } else {
+            server = bootstrap.bind(options.host(), options.port(defaultPort)).sync().channel();
+            InetSocketAddress local = (InetSocketAddress) server.localAddress();
+            where = local.getHostString() + ':' + local.getPort();
+        }
+        System.out.println("listening on " + where + " transport=" + transport.cliName + " threads=" + threads);
         server.closeFuture().sync();
     }
 }

@@ -1,14 +1,19 @@
 package io.gonetpoll.examples;
 
 import io.gonetpoll.channel.GoNetpoll;
+import io.gonetpoll.channel.GoNetpollDomainSocketChannel;
 import io.gonetpoll.channel.GoNetpollIoHandler;
+import io.gonetpoll.channel.GoNetpollServerDomainSocketChannel;
 import io.gonetpoll.channel.GoNetpollServerSocketChannel;
 import io.gonetpoll.channel.GoNetpollSocketChannel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.Channel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -17,6 +22,8 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringDomainSocketChannel;
+import io.netty.channel.uring.IoUringServerDomainSocketChannel;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
@@ -27,28 +34,32 @@ import java.util.stream.Collectors;
 
 /** The transports every example can run on: GoNetpoll, and Netty's own for comparison. */
 enum Transport {
-    GONETPOLL("gonetpoll", GoNetpollServerSocketChannel.class, GoNetpollSocketChannel.class) {
+    GONETPOLL("gonetpoll", GoNetpollServerSocketChannel.class, GoNetpollSocketChannel.class,
+            GoNetpollServerDomainSocketChannel.class, GoNetpollDomainSocketChannel.class) {
         @Override
         IoHandlerFactory newIoHandlerFactory() {
             GoNetpoll.ensureAvailability();
             return GoNetpollIoHandler.newFactory();
         }
     },
-    EPOLL("epoll", EpollServerSocketChannel.class, EpollSocketChannel.class) {
+    EPOLL("epoll", EpollServerSocketChannel.class, EpollSocketChannel.class,
+            EpollServerDomainSocketChannel.class, EpollDomainSocketChannel.class) {
         @Override
         IoHandlerFactory newIoHandlerFactory() {
             Epoll.ensureAvailability();
             return EpollIoHandler.newFactory();
         }
     },
-    IO_URING("io_uring", IoUringServerSocketChannel.class, IoUringSocketChannel.class) {
+    IO_URING("io_uring", IoUringServerSocketChannel.class, IoUringSocketChannel.class,
+            IoUringServerDomainSocketChannel.class, IoUringDomainSocketChannel.class) {
         @Override
         IoHandlerFactory newIoHandlerFactory() {
             IoUring.ensureAvailability();
             return IoUringIoHandler.newFactory();
         }
     },
-    NIO("nio", NioServerSocketChannel.class, NioSocketChannel.class) {
+    /** Unix-domain sockets on NIO take the JDK's addresses, not Netty's DomainSocketAddress: not offered here. */
+    NIO("nio", NioServerSocketChannel.class, NioSocketChannel.class, null, null) {
         @Override
         IoHandlerFactory newIoHandlerFactory() {
             return NioIoHandler.newFactory();
@@ -58,12 +69,34 @@ enum Transport {
     final String cliName;
     final Class<? extends ServerChannel> serverChannel;
     final Class<? extends SocketChannel> socketChannel;
+    private final Class<? extends ServerChannel> domainServerChannel;
+    private final Class<? extends Channel> domainChannel;
 
     Transport(String cliName, Class<? extends ServerChannel> serverChannel,
-              Class<? extends SocketChannel> socketChannel) {
+              Class<? extends SocketChannel> socketChannel, Class<? extends ServerChannel> domainServerChannel,
+              Class<? extends Channel> domainChannel) {
         this.cliName = cliName;
         this.serverChannel = serverChannel;
         this.socketChannel = socketChannel;
+        this.domainServerChannel = domainServerChannel;
+        this.domainChannel = domainChannel;
+    }
+
+    /** The listener class: Unix-domain with {@code --uds}, else TCP. */
+    Class<? extends ServerChannel> serverChannel(boolean uds) {
+        return uds ? domain(domainServerChannel) : serverChannel;
+    }
+
+    /** The connection class: Unix-domain with {@code --uds}, else TCP. */
+    Class<? extends Channel> clientChannel(boolean uds) {
+        return uds ? domain(domainChannel) : socketChannel;
+    }
+
+    private <T> T domain(T channelClass) {
+        if (channelClass == null) {
+            throw new UsageException("--uds is not available with --transport " + cliName);
+        }
+        return channelClass;
     }
 
     abstract IoHandlerFactory newIoHandlerFactory();

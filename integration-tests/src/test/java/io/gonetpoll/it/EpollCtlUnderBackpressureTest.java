@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,22 +48,58 @@ class EpollCtlUnderBackpressureTest {
         assertTrue(trace.mods > 0, "Netty's epoll toggles EPOLLOUT/EPOLLIN with EPOLL_CTL_MOD");
     }
 
+    /** The same workload over a Unix-domain socket ({@code --uds}): GoNetpoll's domain channels make no MOD either. */
+    @Test
+    void goNetpollIssuesNoEpollCtlModOnUnixSockets() throws Exception {
+        Trace trace = traceEchoServer("gonetpoll", true);
+        assertTrue(trace.writesThatWouldBlock > 0, "the client must have made the server's writes back up");
+        assertTrue(trace.adds >= 3, "listener, eventfd and the client connections are added: " + trace.adds);
+        assertEquals(0, trace.mods, "EPOLL_CTL_MOD calls: " + modLines(trace));
+    }
+
+    @Test
+    void nettyEpollIssuesEpollCtlModOnUnixSockets() throws Exception {
+        Trace trace = traceEchoServer("epoll", true);
+        assertTrue(trace.writesThatWouldBlock > 0, "the client must have made the server's writes back up");
+        assertTrue(trace.mods > 0, "Netty's epoll toggles EPOLLOUT/EPOLLIN with EPOLL_CTL_MOD");
+    }
+
     private static Trace traceEchoServer(String transport) throws Exception {
+        return traceEchoServer(transport, false);
+    }
+
+    /**
+     * Over TCP the client is NIO; over a Unix-domain socket (in a temporary directory) it is Netty's epoll, the
+     * examples' NIO having no Unix-domain client.
+     */
+    private static Trace traceEchoServer(String transport, boolean uds) throws Exception {
         Assumptions.assumeTrue(Strace.works(), "strace is missing or may not trace here (ptrace not permitted); "
                 + "scripts/test.sh installs it");
         Path file = Files.createTempFile("gonetpoll-strace-" + transport, ".txt");
+        Path dir = Files.createTempDirectory("gonetpoll-strace-uds");
+        String socket = dir.resolve("echo.sock").toString();
         try {
             List<String> strace = List.of("strace", "-f", "-qq", "--seccomp-bpf", "-e", "signal=none",
                     "-e", "trace=epoll_ctl,sendto,writev,write", "-o", file.toString());
             List<String> command = new ArrayList<>(strace);
-            command.addAll(javaJar("echo-server", "--transport", transport, "--port", "0"));
+            command.addAll(uds ? javaJar("echo-server", "--transport", transport, "--uds", socket)
+                    : javaJar("echo-server", "--transport", transport, "--port", "0"));
             try (ChildProcess server = ChildProcess.start("traced echo-server", command)) {
-                String port = server.awaitLine(ChildProcess.LISTENING, 120).group(2);
+                List<String> target;
+                if (uds) {
+                    server.awaitLine(Pattern.compile("^listening on unix:.*"), 120);
+                    target = List.of("--transport", "epoll", "--uds", socket);
+                } else {
+                    target = List.of("--transport", "nio", "--port",
+                            server.awaitLine(ChildProcess.LISTENING, 120).group(2));
+                }
                 for (int round = 0; round < 2; round++) {
-                    try (ChildProcess client = ChildProcess.start("echo-client", javaJar("echo-client",
-                            "--transport", "nio", "--port", port, "--connections", "2", "--mode", "stream",
-                            "--message-size", "65536", "--messages", "128", "--receive-buffer", "65536",
-                            "--read-delay-millis", "2"))) {
+                    List<String> clientArgs = new ArrayList<>(List.of("echo-client"));
+                    clientArgs.addAll(target);
+                    clientArgs.addAll(List.of("--connections", "2", "--mode", "stream", "--message-size", "65536",
+                            "--messages", "128", "--receive-buffer", "65536", "--read-delay-millis", "2"));
+                    try (ChildProcess client = ChildProcess.start("echo-client",
+                            javaJar(clientArgs.toArray(new String[0])))) {
                         assertEquals(0, client.awaitExit(180), client::output);
                     }
                 }
@@ -70,6 +107,8 @@ class EpollCtlUnderBackpressureTest {
             return parse(file);
         } finally {
             Files.deleteIfExists(file);
+            Files.deleteIfExists(Path.of(socket));
+            Files.deleteIfExists(dir);
         }
     }
 

@@ -1,7 +1,9 @@
 package io.gonetpoll.it;
 
+import io.gonetpoll.channel.GoNetpollDomainSocketChannel;
 import io.gonetpoll.channel.GoNetpollIoHandler;
 import io.gonetpoll.channel.GoNetpollIoHandlerFactory;
+import io.gonetpoll.channel.GoNetpollServerDomainSocketChannel;
 import io.gonetpoll.channel.GoNetpollServerSocketChannel;
 import io.gonetpoll.channel.GoNetpollSocketChannel;
 import io.netty.bootstrap.Bootstrap;
@@ -122,6 +124,27 @@ public final class GoNetpollSocketTestPermutation extends SocketTestPermutation 
             factories.add(factories.size() - 1, () -> new Bootstrap().group(GONETPOLL_GROUP)
                     .channel(GoNetpollSocketChannel.class).option(ChannelOption.TCP_FASTOPEN_CONNECT, true));
         }
+        return factories;
+    }
+
+    /**
+     * Unix-domain sockets as epoll's {@code domainSocket()} pairs them: the GoNetpoll listener with the GoNetpoll
+     * client (epoll's list is its own listener with its own client). Addresses: {@link DomainSocketDir}.
+     */
+    public List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> domainSocket() {
+        return combo(serverDomainSocket(), clientDomainSocket());
+    }
+
+    public List<BootstrapFactory<ServerBootstrap>> serverDomainSocket() {
+        List<BootstrapFactory<ServerBootstrap>> factories = new ArrayList<>();
+        factories.add(() -> new ServerBootstrap().group(GONETPOLL_GROUP)
+                .channel(GoNetpollServerDomainSocketChannel.class));
+        return factories;
+    }
+
+    public List<BootstrapFactory<Bootstrap>> clientDomainSocket() {
+        List<BootstrapFactory<Bootstrap>> factories = new ArrayList<>();
+        factories.add(() -> new Bootstrap().group(GONETPOLL_GROUP).channel(GoNetpollDomainSocketChannel.class));
         return factories;
     }
 

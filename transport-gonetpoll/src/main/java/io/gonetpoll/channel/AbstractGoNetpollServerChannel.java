@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A GoNetpoll listener (Go: {@code internal/poll.FD.Accept}): Go's accept loop, the backoff when the process
  * runs out of file descriptors, and the accept deadline. {@link GoNetpollServerSocketChannel} (TCP) is a leaf
- * of it; so will the Unix-domain listener be.
+ * of it; so is the Unix-domain listener ({@link GoNetpollServerDomainSocketChannel}).
  *
  * <p>The listener enters epoll once, at bind. Each edge drains the accept queue, up to
  * {@code MAX_MESSAGES_PER_READ} (16) connections; a listener stopped by that limit stays READY and continues at

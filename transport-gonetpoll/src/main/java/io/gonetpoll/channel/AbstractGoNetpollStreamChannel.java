@@ -34,7 +34,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A byte-stream GoNetpoll channel (Go: {@code internal/poll.FD} of a stream socket): the read loop, flushes
  * through {@link StreamWriter}, connect, half-closure, and Go's deadline trio. TCP
- * ({@link GoNetpollSocketChannel}) is a leaf of it; so will Unix stream sockets be.
+ * ({@link GoNetpollSocketChannel}) is a leaf of it; so is the Unix stream socket
+ * ({@link GoNetpollDomainSocketChannel}).
  *
  * <p>Reads run until the socket would block, the allocator says stop, or EOF. A short read (fewer bytes than
  * the buffer offered) ends the loop as "drained": with edge triggering, new data brings a new edge, so the
@@ -190,6 +191,16 @@ abstract class AbstractGoNetpollStreamChannel extends AbstractGoNetpollChannel
         // The bind took place even if the connect is still in progress (netty#3463).
         cacheLocalAddress();
         return connected;
+    }
+
+    /**
+     * Whether a read that returned fewer bytes than it offered left the socket empty; asked by
+     * {@code StreamUnsafe.isDrained} only once the peer-closed and urgent-data cases are ruled out. Yes where
+     * nothing else stops a read early (TCP); a leaf whose reads can stop at a message boundary with data behind
+     * it (Unix stream sockets: {@code SCM_RIGHTS}, credentials) must check instead.
+     */
+    boolean shortReadDrained() throws IOException {
+        return true;
     }
 
     /** Starts {@code connect(2)}; returns {@code true} if it completed at once. */
@@ -522,7 +533,7 @@ abstract class AbstractGoNetpollStreamChannel extends AbstractGoNetpollChannel
                 return false;
             }
             if (read < attempted) {
-                return true;
+                return shortReadDrained();
             }
             if (streamConfig().isAutoRead()) {
                 return false;

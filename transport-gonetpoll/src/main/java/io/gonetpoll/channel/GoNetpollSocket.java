@@ -2,16 +2,19 @@ package io.gonetpoll.channel;
 
 import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.channel.unix.PeerCredentials;
 import io.netty.channel.unix.Socket;
 
 import java.io.IOException;
 
 /**
  * Netty's unix {@link Socket} plus what it lacks: the Linux TCP/IP options GoNetpoll exposes (read and written
- * through {@code getsockopt/setsockopt} with constants from {@link SocketNative}), {@code sendfile} and the
- * receive and accept queues' lengths.
+ * through {@code getsockopt/setsockopt} with constants from {@link SocketNative}), {@code sendfile}, the
+ * receive and accept queues' lengths, and a Unix-domain peer's credentials. Unix-domain sockets, their
+ * addresses and {@code SCM_RIGHTS} passing ({@code sendFd}/{@code recvFd}) are Netty's own; a Unix stream
+ * connection's reads are {@link GoNetpollDomainSocket}'s.
  */
-final class GoNetpollSocket extends Socket {
+class GoNetpollSocket extends Socket {
     static {
         // Netty's unix natives are registered by loading ours; a channel may be created before any loop exists.
         GoNetpoll.ensureAvailability();
@@ -23,6 +26,16 @@ final class GoNetpollSocket extends Socket {
 
     static GoNetpollSocket newStream(SocketProtocolFamily family) {
         return new GoNetpollSocket(family == null ? newSocketStream0() : newSocketStream0(family));
+    }
+
+    /** A Unix-domain stream listener; connections are {@link GoNetpollDomainSocket}s. */
+    static GoNetpollSocket newDomainListener() {
+        return new GoNetpollSocket(newSocketDomain0());
+    }
+
+    /** The peer's pid, uid and gid ({@code SO_PEERCRED}); Unix-domain sockets only. */
+    PeerCredentials peerCredentials() throws IOException {
+        return SocketNative.peerCredentials(intValue());
     }
 
     /** Bytes received and not yet read (the receive queue), from {@code ioctl(FIONREAD)}. */

@@ -2,12 +2,14 @@ package io.gonetpoll.channel;
 
 import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.unix.Errors;
+import io.netty.channel.unix.PeerCredentials;
 
 import java.io.IOException;
 
 /**
  * The JNI surface of the socket calls Netty's unix-common lacks (C: {@code socket_extras.c}): {@code sendfile},
- * the receive and accept queues' lengths, and the TCP/IP option and errno constants GoNetpoll uses.
+ * the receive and accept queues' lengths, a Unix-domain peer's credentials, and the TCP/IP option and errno
+ * constants GoNetpoll uses.
  *
  * <p>Every {@code native …0} method returns the result or {@code -errno}; the wrapper beside it turns
  * {@code -errno} into a {@link Errors.NativeIoException} — the only place that happens. The natives are in the
@@ -55,6 +57,9 @@ final class SocketNative {
      */
     static final long SENDFILE_FOREIGN_CHANNEL = sendFileForeignChannel();
 
+    /** Or'ed into what {@link #recvStream} returns when the read ended at ancillary data (MSG_CTRUNC). */
+    static final long RECV_STREAM_ANCILLARY = recvStreamCtrunc();
+
     private SocketNative() {
     }
 
@@ -88,6 +93,33 @@ final class SocketNative {
         return check("getsockopt(TCP_INFO)", acceptQueueLength0(fd));
     }
 
+    /**
+     * One read from a Unix stream socket into native memory at {@code address + pos} (up to {@code limit}), as
+     * {@code recvmsg} without room for ancillary data: the bytes read, or'ed with {@link #RECV_STREAM_ANCILLARY}
+     * if the read ended at a message that carried some (descriptors, which the kernel then closes, or
+     * credentials); {@code 0} if it would block, {@code -1} at EOF. Errors as Netty's {@code Socket.recvAddress}.
+     */
+    static long recvStream(int fd, long address, int pos, int limit) throws IOException {
+        long res = recvStream0(fd, address, pos, limit);
+        if (res > 0) {
+            return res;
+        }
+        if (res == 0) {
+            return -1;
+        }
+        return Errors.ioResult("recvmsg", (int) res);
+    }
+
+    /**
+     * The credentials of a Unix-domain socket's peer ({@code getsockopt(SO_PEERCRED)}): its pid, uid and gid as
+     * the kernel recorded them when the connection was made.
+     */
+    static PeerCredentials peerCredentials(int fd) throws IOException {
+        int[] pidUidGid = new int[3];
+        check("getsockopt(SO_PEERCRED)", peerCredentials0(fd, pidUidGid));
+        return newPeerCredentials0(pidUidGid[0], pidUidGid[1], pidUidGid[2]);
+    }
+
     private static int check(String syscall, int res) throws IOException {
         if (res < 0) {
             throw Errors.newIOException(syscall, res);
@@ -99,6 +131,11 @@ final class SocketNative {
                                          long count);
     private static native int receiveQueueBytes0(int fd);
     private static native int acceptQueueLength0(int fd);
+    private static native int peerCredentials0(int fd, int[] pidUidGid);
+    private static native long recvStream0(int fd, long address, int pos, int limit);
+    private static native long recvStreamCtrunc();
+    /** Netty's {@link PeerCredentials}, whose constructor only JNI (as Netty's epoll native does) may call. */
+    private static native PeerCredentials newPeerCredentials0(int pid, int uid, int gid);
 
     private static native long sendFileForeignChannel();
     private static native int errnoEmfile();

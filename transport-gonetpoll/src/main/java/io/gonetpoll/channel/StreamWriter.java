@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.FileRegion;
+import io.netty.channel.unix.FileDescriptor;
 import io.netty.channel.unix.IovArray;
 import io.netty.channel.unix.SocketWritableByteChannel;
 import io.netty.util.internal.StringUtil;
@@ -64,7 +65,10 @@ final class StreamWriter {
         return 1;
     }
 
-    /** Writes the message at the head of {@code in}: a {@link ByteBuf} or a {@link FileRegion}. */
+    /**
+     * Writes the message at the head of {@code in}: a {@link ByteBuf}, a {@link FileRegion}, or (only Unix-domain
+     * channels let one through their filter) a {@link FileDescriptor} to pass to the peer.
+     */
     int writeSingle(ChannelOutboundBuffer in) throws IOException {
         Object msg = in.current();
         if (msg instanceof ByteBuf) {
@@ -75,6 +79,9 @@ final class StreamWriter {
         }
         if (msg instanceof FileRegion) {
             return writeFileRegion(in, (FileRegion) msg);
+        }
+        if (msg instanceof FileDescriptor) {
+            return writeFileDescriptor(in, (FileDescriptor) msg);
         }
         throw new IllegalStateException("unexpected message type: " + StringUtil.className(msg));
     }
@@ -157,6 +164,20 @@ final class StreamWriter {
             if (region.transferred() >= region.count()) {
                 in.remove();
             }
+            return 1;
+        }
+        return SOCKET_BUFFER_FULL;
+    }
+
+    /**
+     * Netty's {@code sendFd}: one byte with the descriptor attached ({@code SCM_RIGHTS}), as Netty's epoll sends
+     * it. The descriptor stays open here: the caller owns it, the peer receives a duplicate.
+     */
+    private int writeFileDescriptor(ChannelOutboundBuffer in, FileDescriptor fd) throws IOException {
+        int written = socket.sendFd(fd.intValue());
+        count(written);
+        if (written > 0) {
+            in.remove();
             return 1;
         }
         return SOCKET_BUFFER_FULL;

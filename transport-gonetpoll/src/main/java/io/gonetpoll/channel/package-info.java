@@ -2,8 +2,9 @@
  * GoNetpoll: a Netty 4.2 transport whose IO loop is Go's netpoller. Layers, from the kernel up:
  * <ul>
  *   <li><b>native</b>: {@code Native} (epoll, eventfd: Go's {@code netpoll_epoll.go}), {@code SocketNative}
- *   (sendfile, FIONREAD, TCP_INFO, option constants), {@code GoNetpollSocket} (Netty's unix socket plus
- *   those), {@link io.gonetpoll.channel.GoNetpoll} (is it available here);</li>
+ *   (sendfile, FIONREAD, TCP_INFO, SO_PEERCRED, a Unix stream read that reports MSG_CTRUNC, option
+ *   constants), {@code GoNetpollSocket} (Netty's unix socket plus those) and {@code GoNetpollDomainSocket}
+ *   (its Unix stream connection), {@link io.gonetpoll.channel.GoNetpoll} (is it available here);</li>
  *   <li><b>loop core</b>: {@link io.gonetpoll.channel.GoNetpollIoHandler} (wait, dispatch, ready queue; one
  *   {@code epoll_ctl(ADD)} per socket, never {@code MOD}), {@code RegistrationTable}/{@code EventData}
  *   (stale events dropped by generation), {@code Wakeup}, {@code ReadyQueue}, {@code LoopCounters};</li>
@@ -13,7 +14,9 @@
  *   {@code SharedDeadlineWheel}, {@link io.gonetpoll.channel.GoNetpollDeadlineChannel};</li>
  *   <li><b>channels</b>: {@code AbstractGoNetpollChannel}, its stream and listener bases, the TCP leaves
  *   {@link io.gonetpoll.channel.GoNetpollSocketChannel} and
- *   {@link io.gonetpoll.channel.GoNetpollServerSocketChannel};</li>
+ *   {@link io.gonetpoll.channel.GoNetpollServerSocketChannel}, the Unix-domain leaves
+ *   {@link io.gonetpoll.channel.GoNetpollDomainSocketChannel} and
+ *   {@link io.gonetpoll.channel.GoNetpollServerDomainSocketChannel};</li>
  *   <li><b>configs</b>: one per channel base and leaf, options in {@code ChannelOptionTable}s.</li>
  * </ul>
  * The map with the read, flush and deadline paths: {@code docs/architecture.md} in the repository.
