@@ -28,33 +28,32 @@ static jclass loadClassUninitialised(JNIEnv* env, jclass sibling, const char* bi
 // here declare: 4.2.0 to 4.2.19 declare the same 92 natives as the 4.2.17 archive, 4.2.20 adds
 // ErrorsStaticallyReferencedJniMethods.errnoENAMETOOLONG. Each is registered after netty_unix_register, and only
 // where the running class declares it (RegisterNatives fails for a method the class lacks).
-// IMPORTANT: every entry must be listed in UnixNatives.java's FILL_INS, the list the availability check trusts.
+// IMPORTANT: every fill-in must be listed in UnixNatives.java's FILL_INS, the list the availability check trusts.
 static jint gonetpoll_jni_errnoENAMETOOLONG(JNIEnv* env, jclass clazz) { return ENAMETOOLONG; }
 
-typedef struct {
-    const char* className; // a binary name, with dots, for Class.forName
-    JNINativeMethod method;
-} FillIn;
-
-static const FillIn fillIns[] = {
-    { "io.netty.channel.unix.ErrorsStaticallyReferencedJniMethods",
-      { "errnoENAMETOOLONG", "()I", (void*) gonetpoll_jni_errnoENAMETOOLONG } },
+// One table per class with fill-ins, one method per table: each method is registered on its own, since a
+// release may declare one and not another.
+static const JNINativeMethod errorsFillIns[] = {
+    { "errnoENAMETOOLONG", "()I", (void*) gonetpoll_jni_errnoENAMETOOLONG },
 };
 
-static void registerFillIns(JNIEnv* env, jclass sibling) {
-    for (size_t i = 0; i < sizeof(fillIns) / sizeof(fillIns[0]); i++) {
-        jclass target = loadClassUninitialised(env, sibling, fillIns[i].className);
-        if (target == NULL) {
-            // A release without the class: nothing to fill in.
-            (*env)->ExceptionClear(env);
-            continue;
-        }
-        if ((*env)->RegisterNatives(env, target, &fillIns[i].method, 1) != 0) {
-            // NoSuchMethodError: a release that does not declare this native.
-            (*env)->ExceptionClear(env);
-        }
-        (*env)->DeleteLocalRef(env, target);
+// Registers the one method of fillIn on the class className (a binary name, with dots) if that class declares it.
+static void registerFillIn(JNIEnv* env, jclass sibling, const char* className, const JNINativeMethod* fillIn) {
+    jclass target = loadClassUninitialised(env, sibling, className);
+    if (target == NULL) {
+        // A release without the class: nothing to fill in.
+        (*env)->ExceptionClear(env);
+        return;
     }
+    if ((*env)->RegisterNatives(env, target, fillIn, 1) != 0) {
+        // NoSuchMethodError: a release that does not declare this native.
+        (*env)->ExceptionClear(env);
+    }
+    (*env)->DeleteLocalRef(env, target);
+}
+
+static void registerFillIns(JNIEnv* env, jclass sibling) {
+    registerFillIn(env, sibling, "io.netty.channel.unix.ErrorsStaticallyReferencedJniMethods", errorsFillIns);
 }
 
 static jint gonetpoll_jni_registerUnix(JNIEnv* env, jclass clazz) {

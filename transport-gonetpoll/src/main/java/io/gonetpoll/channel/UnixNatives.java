@@ -33,7 +33,7 @@ import java.util.stream.Stream;
 final class UnixNatives {
     /** The linked archive's natives, as {@code class#method(parameter types)}. */
     private static final String RESOURCE = "unix-common-natives.txt";
-    /** IMPORTANT: must match the fillIns table of gonetpoll_jni.c. */
+    /** IMPORTANT: must match the fill-in tables of gonetpoll_jni.c (registerFillIns). */
     static final Set<String> FILL_INS = Set.of(
             "io.netty.channel.unix.ErrorsStaticallyReferencedJniMethods#errnoENAMETOOLONG()");
     /** The releases this check was made against (UnixNativesTest and the Netty 4.2.20 integration test). */
