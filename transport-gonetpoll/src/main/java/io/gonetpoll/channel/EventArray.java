@@ -1,6 +1,8 @@
 package io.gonetpoll.channel;
 
 import io.netty.channel.unix.Buffer;
+import io.netty.util.internal.CleanableDirectBuffer;
+
 
 import java.nio.ByteBuffer;
 
@@ -16,13 +18,16 @@ import java.nio.ByteBuffer;
  * Loop thread only. Reads go through the {@link ByteBuffer} (absolute, unaligned-safe), so no Unsafe is needed.
  */
 final class EventArray {
+    /** Cleanable: from JDK 24 on, Netty can free only direct memory it allocated as such. */
+    private final CleanableDirectBuffer cleanable;
     private final ByteBuffer memory;
     private final long address;
     private final int capacity;
 
     EventArray(int capacity) {
         this.capacity = capacity;
-        memory = Buffer.allocateDirectWithNativeOrder(capacity * Native.SIZEOF_EPOLL_EVENT);
+        cleanable = Buffer.allocateDirectBufferWithNativeOrder(capacity * Native.SIZEOF_EPOLL_EVENT);
+        memory = cleanable.buffer();
         address = Buffer.memoryAddress(memory);
     }
 
@@ -44,6 +49,6 @@ final class EventArray {
 
     /** Any use after this may crash the JVM. */
     void free() {
-        Buffer.free(memory);
+        cleanable.clean();
     }
 }
