@@ -3,7 +3,6 @@ package io.gonetpoll.channel;
 import io.netty.channel.unix.Buffer;
 import io.netty.util.internal.CleanableDirectBuffer;
 
-
 import java.nio.ByteBuffer;
 
 /**
