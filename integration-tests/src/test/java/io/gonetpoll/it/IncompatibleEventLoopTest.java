@@ -31,6 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -94,7 +95,7 @@ class IncompatibleEventLoopTest {
         }
         EventLoopGroup foreign = group(factory.get());
         SingleThreadEventLoop loop = (SingleThreadEventLoop) foreign.next();
-        long fds = OpenFiles.count();
+        OpenFiles.Baseline fds = OpenFiles.baseline();
 
         for (Channel channel : new Channel[] {new GoNetpollSocketChannel(), new GoNetpollServerSocketChannel()}) {
             Throwable cause = failedRegistration(loop.register(channel));
@@ -106,7 +107,7 @@ class IncompatibleEventLoopTest {
             assertFalse(channel.isOpen());
             assertFalse(channel.isRegistered());
         }
-        assertEquals(fds, OpenFiles.awaitValue(OpenFiles::count, fds, 5), "both sockets are closed");
+        assertEquals(Map.of(), fds.awaitOpenedSinceClosed(5), "both sockets are closed");
         assertEquals(0, loop.submit(loop::registeredChannels).get(5, TimeUnit.SECONDS),
                 "the foreign loop counts no registration of ours");
 

@@ -48,7 +48,7 @@ class HalfCloseTest {
     @Timeout(value = 15, unit = TimeUnit.SECONDS)
     void peerShutdownOutputWithHalfClosure(FaultTransport transport, Side side) throws Exception {
         try (TransportGroup loops = transport.open()) {
-            long fds = OpenFiles.count();
+            OpenFiles.Baseline fds = OpenFiles.baseline();
             try (PeerConnection connection = PeerConnection.open(loops, side, true)) {
                 EventRecorder recorder = connection.recorder;
                 DuplexChannel channel = (DuplexChannel) connection.channel;
@@ -81,7 +81,7 @@ class HalfCloseTest {
     @Timeout(value = 15, unit = TimeUnit.SECONDS)
     void peerShutdownOutputWithoutHalfClosure(FaultTransport transport, Side side) throws Exception {
         try (TransportGroup loops = transport.open()) {
-            long fds = OpenFiles.count();
+            OpenFiles.Baseline fds = OpenFiles.baseline();
             try (PeerConnection connection = PeerConnection.open(loops, side, false)) {
                 connection.peer.getOutputStream().write(PING);
                 connection.peer.shutdownOutput();
@@ -103,7 +103,7 @@ class HalfCloseTest {
     @Timeout(value = 15, unit = TimeUnit.SECONDS)
     void ourShutdownOutput(FaultTransport transport, Side side) throws Exception {
         try (TransportGroup loops = transport.open()) {
-            long fds = OpenFiles.count();
+            OpenFiles.Baseline fds = OpenFiles.baseline();
             try (PeerConnection connection = PeerConnection.open(loops, side, false)) {
                 EventRecorder recorder = connection.recorder;
                 DuplexChannel channel = (DuplexChannel) connection.channel;

@@ -23,6 +23,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -59,7 +60,7 @@ class ThousandConnectionEchoTest {
                     .option(ChannelOption.SO_BACKLOG, 2 * CONNECTIONS)
                     .childHandler(BackpressureEcho.INSTANCE)
                     .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
-            long fdsBefore = OpenFiles.count();
+            OpenFiles.Baseline fdsBefore = OpenFiles.baseline();
 
             AtomicInteger inFlight = new AtomicInteger();
             List<PatternClient> clients = connectAll(clientGroup, server.localAddress(), inFlight);
@@ -92,7 +93,7 @@ class ThousandConnectionEchoTest {
             assertEquals(CONNECTIONS, OpenFiles.awaitValue(() -> serverFactory.counters().epollCtlDels(),
                     CONNECTIONS, 10), () -> "server DELs: " + serverFactory.counters());
             assertEquals(CONNECTIONS + 1, serverFactory.counters().epollCtlAdds(), () -> "" + serverFactory.counters());
-            assertEquals(fdsBefore, OpenFiles.awaitValue(OpenFiles::count, fdsBefore, 10), "open fds");
+            assertEquals(Map.of(), fdsBefore.awaitOpenedSinceClosed(10), "fds opened by the test and still open");
             server.close().sync();
         }
     }
