@@ -93,8 +93,11 @@ set -e
 trap - EXIT
 
 reasons=()
-[ "$server_status" -eq 0 ] || reasons+=("server exit status $server_status: $(grep -h 'FAIL' "$dir/server.log" | head -1)")
-[ "$load_status" -eq 0 ] || reasons+=("load exit status $load_status: $(grep -h 'FAIL' "$dir/load.log" | head -1)")
+first_fail() {
+  grep -h 'FAIL' "$1" | head -1
+}
+[ "$server_status" -eq 0 ] || reasons+=("server exit status $server_status: $(first_fail "$dir/server.log")")
+[ "$load_status" -eq 0 ] || reasons+=("load exit status $load_status: $(first_fail "$dir/load.log")")
 if grep -q 'LEAK:' "$dir/server.err" "$dir/server.log"; then
   reasons+=("a leak report in the server's output")
 fi

@@ -91,8 +91,10 @@ class LoopShutdownWithOpenChannelsTest {
         assertFalse(parkedWrite.await(200, TimeUnit.MILLISECONDS), "the write to a peer that never reads completed");
         assertFalse(pendingConnect.isDone(), "the connect to a full accept queue completed");
         Map<Integer, String> opened = fdsBefore.openedSince();
-        assertEquals(LOOPS, opened.values().stream().filter(EPOLL::equals).count(), "one epoll fd per loop: " + opened);
-        assertEquals(LOOPS, opened.values().stream().filter(EVENTFD::equals).count(), "one eventfd per loop: " + opened);
+        assertEquals(LOOPS, opened.values().stream().filter(EPOLL::equals).count(),
+                "one epoll fd per loop: " + opened);
+        assertEquals(LOOPS, opened.values().stream().filter(EVENTFD::equals).count(),
+                "one eventfd per loop: " + opened);
 
         assertTrue(group.shutdownGracefully(0, 5, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS),
                 "the group did not terminate");
