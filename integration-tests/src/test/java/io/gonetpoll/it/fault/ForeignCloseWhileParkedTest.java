@@ -83,8 +83,10 @@ class ForeignCloseWhileParkedTest {
                 }
                 assertEquals(1L, OpenFiles.awaitValue(() -> lifecycle.unregistered(channel), 1, 5),
                         "channelUnregistered");
-                // Give a duplicate notification time to show up before counting.
-                Thread.sleep(100);
+                // A duplicate notification would be a task queued on the loop by one of the closes, which are all
+                // done: two tasks run after it (the second after whatever the first queued) before counting.
+                channel.eventLoop().submit(() -> { }).get(5, TimeUnit.SECONDS);
+                channel.eventLoop().submit(() -> { }).get(5, TimeUnit.SECONDS);
                 assertEquals(1, lifecycle.inactive(channel), "channelInactive");
                 assertEquals(1, lifecycle.unregistered(channel), "channelUnregistered");
                 assertFalse(channel.isOpen());
