@@ -116,11 +116,13 @@ class DeadlineChannelTest {
     @Test
     void aReplacedDeadlineNeverExpires() throws Exception {
         GoNetpollSocketChannel client = connect();
-        client.setReadDeadline(Duration.ofMillis(50));
-        client.setReadDeadline(0);
-        client.setWriteDeadline(Duration.ofMillis(50));
-        client.setWriteDeadline(Duration.ofSeconds(60));
-        awaitLoopTurn(client);
+        // In one task on the loop, so each deadline is replaced before it is due, however the threads are scheduled.
+        client.eventLoop().submit(() -> {
+            client.setReadDeadline(Duration.ofMillis(50));
+            client.setReadDeadline(0);
+            client.setWriteDeadline(Duration.ofMillis(50));
+            client.setWriteDeadline(Duration.ofSeconds(60));
+        }).sync();
         awaitWheelPast(client, 60 * MS);
         assertNull(recorder.exceptions.poll());
         assertEquals(0, factory.counters().deadlineExpiries(), factory.counters().toString());
@@ -186,8 +188,11 @@ class DeadlineChannelTest {
     @Test
     void closeCancelsTimersAndExpiriesAfterCloseDoNothing() throws Exception {
         GoNetpollSocketChannel client = connect();
-        client.setDeadline(Duration.ofMillis(100));
-        client.close().sync();
+        // In one task on the loop, so the close surely comes before the deadline, however the threads are scheduled.
+        client.eventLoop().submit(() -> {
+            client.setDeadline(Duration.ofMillis(100));
+            client.close();
+        }).sync();
         awaitWheelPast(client, 150 * MS);
         awaitLoopTurn(client);
         assertNull(recorder.exceptions.poll());

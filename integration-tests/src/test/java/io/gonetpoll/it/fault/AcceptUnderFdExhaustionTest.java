@@ -45,7 +45,11 @@ class AcceptUnderFdExhaustionTest {
     private static final int FD_LIMIT = 64;
     /** Connections opened at the limit: enough to fill it and leave dozens queued, far below SO_BACKLOG 4096. */
     private static final int EXTRA_CONNECTIONS = FD_LIMIT + 32;
-    private static final int SOCKET_TIMEOUT_MILLIS = 2_000;
+    /**
+     * Connect and echo timeouts: bounds on a hang, not on speed. The first echo of the fresh child JVM loads the
+     * classes of a whole pipeline at PARANOID leak detection, which on a loaded two-core machine takes seconds.
+     */
+    private static final int SOCKET_TIMEOUT_MILLIS = 10_000;
     private static final long WINDOW_MILLIS = 3_000;
     /** A spinning accept loop would cost about 100 % of one core; an idle server about 1 %. */
     private static final double MAX_CPU_SHARE = 0.30;
