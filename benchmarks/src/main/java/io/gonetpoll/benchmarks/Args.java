@@ -4,10 +4,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** {@code --name value} pairs; a missing required option or a malformed number stops with a message. */
-final class Args {
+public final class Args {
     private final Map<String, String> values = new HashMap<>();
 
-    Args(String[] args, int from) {
+    public Args(String[] args, int from) {
         for (int i = from; i < args.length; i += 2) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
                 throw new IllegalArgumentException("expected --name value at " + args[i]);
@@ -16,7 +16,7 @@ final class Args {
         }
     }
 
-    String get(String name) {
+    public String get(String name) {
         String value = values.get(name);
         if (value == null) {
             throw new IllegalArgumentException("--" + name + " is required");
@@ -24,7 +24,7 @@ final class Args {
         return value;
     }
 
-    int getInt(String name, int defaultValue) {
+    public int getInt(String name, int defaultValue) {
         String value = values.get(name);
         if (value == null) {
             return defaultValue;

@@ -1,6 +1,5 @@
 package io.gonetpoll.benchmarks;
 
-import com.sun.management.GcInfo;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -12,18 +11,12 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 
-import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.net.InetSocketAddress;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.stream.Collectors;
 
 /**
  * {@code idle-server}: an echo server, one loop thread, where every connection has a read timeout the way the
@@ -66,33 +59,6 @@ final class IdleTimeoutServer {
                 + " pid=" + ProcessHandle.current().pid() + " variant=" + variant.cliName);
         System.out.flush();
         server.closeFuture().sync();
-    }
-
-    /**
-     * The heap in use right after the last collection, as the collector reported it: the live set, without what
-     * the loop allocated between the collection and this call (reading {@code MemoryMXBean} afterwards counts
-     * that too, and on this workload drifted by megabytes between runs).
-     */
-    private static final Set<String> HEAP_POOLS = ManagementFactory.getMemoryPoolMXBeans().stream()
-            .filter(pool -> pool.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName)
-            .collect(Collectors.toSet());
-
-    private static long liveHeapAfterLastFullGc() {
-        long used = -1;
-        long latest = -1;
-        for (GarbageCollectorMXBean bean : ManagementFactory.getGarbageCollectorMXBeans()) {
-            if (!(bean instanceof com.sun.management.GarbageCollectorMXBean)) {
-                continue;
-            }
-            GcInfo info = ((com.sun.management.GarbageCollectorMXBean) bean).getLastGcInfo();
-            if (info != null && info.getEndTime() > latest) {
-                latest = info.getEndTime();
-                used = info.getMemoryUsageAfterGc().entrySet().stream()
-                        .filter(pool -> HEAP_POOLS.contains(pool.getKey()))
-                        .mapToLong(pool -> pool.getValue().getUsed()).sum();
-            }
-        }
-        return used;
     }
 
     @ChannelHandler.Sharable
@@ -155,7 +121,7 @@ final class IdleTimeoutServer {
                 System.gc();
                 System.gc();
                 System.out.println("heap phase=" + phase + " connections=" + connections + " usedBytes="
-                        + liveHeapAfterLastFullGc());
+                        + LiveHeap.afterLastGc());
                 System.out.flush();
             });
         }

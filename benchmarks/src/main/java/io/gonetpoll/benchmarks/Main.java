@@ -1,5 +1,7 @@
 package io.gonetpoll.benchmarks;
 
+import io.gonetpoll.benchmarks.soak.SoakLoad;
+import io.gonetpoll.benchmarks.soak.SoakServer;
 import io.gonetpoll.benchmarks.suite.Suite;
 
 import java.util.Arrays;
@@ -17,6 +19,10 @@ public final class Main {
                     + Arrays.toString(IdleTimeoutVariant.names()),
             "  idle-load --port P --connections N --server-pid PID [--warmup-seconds 15] [--seconds 30]",
             "      N connections, each sending 16 bytes once a second; measures the server's CPU from /proc",
+            "  soak-server [--minutes 60] [--read-timeout-millis 1000]",
+            "      a GoNetpoll server for the soak: HTTP, echo, idle and closed-backend listeners; see scripts/soak.sh",
+            "  soak-load --http P --echo P --idle P --relay P [--minutes 60] [--read-timeout-millis 1000]",
+            "      the soak's mixed load against soak-server's ports",
             "  suite [--quick] [--runs N] [--only a,b,...] [--no-strace] [--out DIR] [--command TEXT]",
             "      every benchmark scenario on every transport; writes REPORT.md and charts (benchmarks/run.sh)");
 
@@ -40,6 +46,12 @@ public final class Main {
                 break;
             case "idle-load":
                 IdleTimeoutLoad.run(options);
+                break;
+            case "soak-server":
+                SoakServer.run(options);
+                break;
+            case "soak-load":
+                SoakLoad.run(options);
                 break;
             default:
                 System.err.println("unknown subcommand " + args[0] + '\n' + USAGE);

@@ -27,16 +27,14 @@ public final class BlackholeListener implements AutoCloseable {
         this.listener = listener;
     }
 
-    /** Binds {@code 127.0.0.1:port} with a backlog of one and connects until a connect times out. */
-    public static BlackholeListener open(int port) throws IOException {
+    /**
+     * Binds {@code 127.0.0.1} on a port the kernel picks, with a backlog of one, and connects until a connect
+     * times out. The port stays taken until {@link #close()}: nothing else can listen there meanwhile.
+     */
+    public static BlackholeListener open() throws IOException {
         InetAddress loopback = InetAddress.getLoopbackAddress();
-        BlackholeListener blackhole;
-        try {
-            blackhole = new BlackholeListener(new ServerSocket(port, 1, loopback));
-        } catch (IOException e) {
-            throw new IOException("cannot listen on 127.0.0.1:" + port + " for the black hole; set another "
-                    + "-Dblackhole.port for Maven", e);
-        }
+        BlackholeListener blackhole = new BlackholeListener(new ServerSocket(0, 1, loopback));
+        int port = blackhole.port();
         try {
             for (int i = 0; i < MAX_FILLERS; i++) {
                 Socket filler = new Socket();
@@ -54,6 +52,15 @@ public final class BlackholeListener implements AutoCloseable {
         blackhole.close();
         throw new IOException("the accept queue of 127.0.0.1:" + port + " did not fill up after " + MAX_FILLERS
                 + " connections (is net.ipv4.tcp_abort_on_overflow set?)");
+    }
+
+    public int port() {
+        return listener.getLocalPort();
+    }
+
+    /** The address whose connects never complete. */
+    public InetSocketAddress address() {
+        return new InetSocketAddress(listener.getInetAddress(), port());
     }
 
     @Override

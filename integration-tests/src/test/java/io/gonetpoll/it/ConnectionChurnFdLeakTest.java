@@ -10,6 +10,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,7 +38,7 @@ class ConnectionChurnFdLeakTest {
             // The listener (added once, before the baseline) is the only socket left once the warm-up's are closed.
             assertEquals(2L * WARM_UP, OpenFiles.awaitValue(() -> factory.counters().epollCtlDels(), 2L * WARM_UP, 10),
                     "warm-up sockets not all deleted from epoll: " + factory.counters());
-            long fdsBefore = OpenFiles.count();
+            OpenFiles.Baseline fdsBefore = OpenFiles.baseline();
             long addsBefore = factory.counters().epollCtlAdds();
             long delsBefore = factory.counters().epollCtlDels();
 
@@ -49,7 +50,7 @@ class ConnectionChurnFdLeakTest {
             assertEquals(2L * CYCLES, factory.counters().epollCtlAdds() - addsBefore,
                     "one ADD per client and per accepted socket: " + factory.counters());
             assertEquals(2L * CYCLES, dels, "one DEL per client and per accepted socket: " + factory.counters());
-            assertEquals(fdsBefore, OpenFiles.awaitValue(OpenFiles::count, fdsBefore, 10), "open fds");
+            assertEquals(Map.of(), fdsBefore.awaitOpenedSinceClosed(10), "fds opened by the cycles and still open");
             server.close().sync();
         } finally {
             group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();

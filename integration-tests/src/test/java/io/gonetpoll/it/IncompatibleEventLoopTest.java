@@ -33,6 +33,7 @@ import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -96,7 +97,7 @@ class IncompatibleEventLoopTest {
         }
         EventLoopGroup foreign = group(factory.get());
         EventLoop loop = foreign.next();
-        long fds = OpenFiles.count();
+        OpenFiles.Baseline fds = OpenFiles.baseline();
 
         for (Channel channel : new Channel[] {new GoNetpollSocketChannel(), new GoNetpollServerSocketChannel()}) {
             Throwable cause = failedRegistration(loop.register(channel));
@@ -108,7 +109,7 @@ class IncompatibleEventLoopTest {
             assertFalse(channel.isOpen());
             assertFalse(channel.isRegistered());
         }
-        assertEquals(fds, OpenFiles.awaitValue(OpenFiles::count, fds, 5), "both sockets are closed");
+        assertEquals(Map.of(), fds.awaitOpenedSinceClosed(5), "both sockets are closed");
         assertEquals(0, registrations(loop), "the foreign loop counts no registration of ours");
 
         // The loop still serves its own transport.

@@ -37,7 +37,7 @@ public final class OpenFiles {
     }
 
     /** fd number → link target; an fd closed between the listing and its readlink is left out. */
-    public static Map<Integer, String> targets() {
+    private static Map<Integer, String> targets() {
         Map<Integer, String> fds = new TreeMap<>();
         try (Stream<Path> entries = Files.list(Path.of("/proc/self/fd"))) {
             entries.forEach(entry -> {
@@ -55,6 +55,60 @@ public final class OpenFiles {
         return fds;
     }
 
+    /** The fds open now, for a later check that every fd opened after this moment was closed again. */
+    public static Baseline baseline() {
+        return new Baseline(targets());
+    }
+
+    /**
+     * The fds of this process at one moment. A test that opens and closes fds checks that every fd opened since
+     * is closed again ({@link #awaitOpenedSinceClosed}), not that the process has as many fds as before: in the
+     * shared test JVM, fds of others close meanwhile (the closes of an earlier test class still running on Netty's
+     * testsuite loop groups, which are never shut down), and a count would blame the test for them. An fd counts
+     * as the same when its number and its link target are: sockets and pipes carry their inode in the target, so a
+     * socket opened since cannot pass for an old one; two fds of one anonymous kind ({@code anon_inode:[eventfd]})
+     * could, if the old one closed and the new one took its number, which only an fd closed by others permits.
+     */
+    public static final class Baseline {
+        private final Map<Integer, String> fds;
+
+        private Baseline(Map<Integer, String> fds) {
+            this.fds = fds;
+        }
+
+        /** fd → target of the fds open now that were not at the baseline, the JVM's own files left out. */
+        public Map<Integer, String> openedSince() {
+            Map<Integer, String> opened = new TreeMap<>();
+            targets().forEach((fd, target) -> {
+                if (!target.equals(fds.get(fd)) && !isJvmInternal(target)) {
+                    opened.put(fd, target);
+                }
+            });
+            return opened;
+        }
+
+        /**
+         * Polls until every fd opened since the baseline is closed or {@code seconds} pass; returns those still
+         * open (empty if none). Closing happens on event loops, shortly after the calls that trigger it return.
+         */
+        public Map<Integer, String> awaitOpenedSinceClosed(int seconds) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            Map<Integer, String> open = openedSince();
+            while (!open.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+                open = openedSince();
+            }
+            return open;
+        }
+    }
+
+    /**
+     * Files under {@code /proc} and {@code /sys} are the JVM's own and come and go on its threads: HotSpot's
+     * compiler threads read the cgroup memory limit ({@code /sys/fs/cgroup/memory/.../memory.limit_in_bytes})
+     * while deciding whether to start another compiler thread, and such an fd open at a check would be blamed on
+     * the test; the listing's own {@code /proc/self/fd} directory is one too. Sockets, pipes, eventfds and epoll
+     * fds, which is what the transport opens, all count.
+     */
     private static boolean isJvmInternal(String target) {
         return target.startsWith("/proc/") || target.startsWith("/sys/") || RANDOM_DEVICES.contains(target);
     }

@@ -69,7 +69,7 @@ class AcceptPathTest {
 
         connect(server, 1);
         await(() -> accepted.get() == 4);
-        Thread.sleep(50);
+        awaitLoopTurn(server);
         assertAcceptCounts("trusted: no failed accept4 any more", 4, 5, 1, 3);
     }
 
@@ -84,13 +84,13 @@ class AcceptPathTest {
 
         server.config().setAutoRead(true);
         await(() -> accepted.get() == 5);
-        Thread.sleep(50);
+        awaitLoopTurn(server);
         assertAcceptCounts("one accept4 per queued connection; one question counted all five", 5, 5, 0, 1);
 
         // The parked listener is woken by the next connection's edge: one question, one accept.
         connect(server, 1);
         await(() -> accepted.get() == 6);
-        Thread.sleep(50);
+        awaitLoopTurn(server);
         assertAcceptCounts("one question and one accept for the new edge", 6, 6, 0, 2);
     }
 
@@ -129,7 +129,7 @@ class AcceptPathTest {
 
         server.read();
         await(() -> factory.counters().acceptQueueQueries() == 2);
-        Thread.sleep(50);
+        awaitLoopTurn(server);
         assertAcceptCounts("the empty queue was asked, not accepted from", 5, 5, 0, 2);
 
         // The parked accept is resumed by the next connection's edge.
@@ -259,6 +259,14 @@ class AcceptPathTest {
             Thread.sleep(5);
         }
         assertEquals(count, server.socket.acceptQueueLength());
+    }
+
+    /**
+     * Before counting what did not happen (one more accept4, one more question): the listener's loop has made a
+     * whole turn, and run what it queued, since the awaited accept ({@link LoopTurns#await}).
+     */
+    private void awaitLoopTurn(Channel server) throws Exception {
+        LoopTurns.await(server.eventLoop(), () -> factory.counters().epollWaits());
     }
 
     private static void await(BooleanSupplier condition) throws InterruptedException {

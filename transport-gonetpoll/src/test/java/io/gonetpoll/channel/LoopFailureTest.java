@@ -66,8 +66,9 @@ class LoopFailureTest {
             out.flush();
             Object first = seen.poll(5, TimeUnit.SECONDS);
             assertTrue(first instanceof IllegalStateException, "the allocator's failure is reported: " + first);
-            // Wait for the edge of "b" only after the failure: it must not be swallowed by a stuck side.
-            Thread.sleep(100);
+            // Send "b" only once the loop has finished the failed run (a whole turn since): its edge must not be
+            // swallowed by a stuck side.
+            LoopTurns.await(server.eventLoop(), () -> loops.factory().counters().epollWaits());
             out.write('b');
             out.flush();
             StringBuilder text = new StringBuilder();

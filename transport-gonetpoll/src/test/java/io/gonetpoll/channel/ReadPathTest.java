@@ -164,8 +164,16 @@ class ReadPathTest {
             client.getOutputStream().write(new byte[chunk * chunks]);
             client.getOutputStream().flush();
             Channel channel = child.get(10, TimeUnit.SECONDS);
-            Thread.sleep(200);
+            // The data is in the child's socket and the loop has dispatched what it reported: nothing may be read.
+            GoNetpollSocket socket = ((AbstractGoNetpollChannel) channel).socket;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (socket.receiveQueueBytes() < chunk * chunks && reads.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(2);
+            }
+            LoopTurns.await(channel.eventLoop(), () -> factory.counters().epollWaits());
             assertTrue(reads.isEmpty(), "autoRead is off: nothing is read before read()");
+            assertEquals(chunk * chunks, socket.receiveQueueBytes(), "bytes waiting in the child's socket");
+            assertEquals(0, factory.counters().readSyscalls(), factory.counters().toString());
             int total = 0;
             AtomicInteger calls = new AtomicInteger();
             while (total < chunk * chunks) {

@@ -74,8 +74,16 @@ class ReregisterTest {
             // come for it after the client joins the second loop - only the ADD's own report of readiness.
             child.get(10, TimeUnit.SECONDS).writeAndFlush(
                     Unpooled.copiedBuffer("pushed", java.nio.charset.StandardCharsets.US_ASCII)).sync();
-            Thread.sleep(100);
-            assertTrue(received.isEmpty());
+            // Arrived, and the first loop has made a turn since: had the socket stayed in its epoll, it would have
+            // been read in that turn.
+            GoNetpollSocket socket = ((GoNetpollSocketChannel) client).socket;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (socket.receiveQueueBytes() < 6 && received.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(2);
+            }
+            LoopTurns.await(before, () -> first.counters().epollWaits());
+            assertTrue(received.isEmpty(), "read while the client belonged to no loop: " + received);
+            assertEquals(6, socket.receiveQueueBytes(), "bytes waiting in the client's socket");
             secondGroup.next().register(client).sync();
             assertEquals("pushed", received.poll(10, TimeUnit.SECONDS));
             assertNotSame(before, client.eventLoop());

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,7 +45,11 @@ class AcceptUnderFdExhaustionTest {
     private static final int FD_LIMIT = 64;
     /** Connections opened at the limit: enough to fill it and leave dozens queued, far below SO_BACKLOG 4096. */
     private static final int EXTRA_CONNECTIONS = FD_LIMIT + 32;
-    private static final int SOCKET_TIMEOUT_MILLIS = 2_000;
+    /**
+     * Connect and echo timeouts: bounds on a hang, not on speed. The first echo of the fresh child JVM loads the
+     * classes of a whole pipeline at PARANOID leak detection, which on a loaded two-core machine takes seconds.
+     */
+    private static final int SOCKET_TIMEOUT_MILLIS = 10_000;
     private static final long WINDOW_MILLIS = 3_000;
     /** A spinning accept loop would cost about 100 % of one core; an idle server about 1 %. */
     private static final double MAX_CPU_SHARE = 0.30;
@@ -114,10 +119,11 @@ class AcceptUnderFdExhaustionTest {
             int port = Integer.parseInt(server.awaitLine(ChildProcess.LISTENING, 60).group(2));
             long pid = server.handle().pid();
             // Taken with the child running: its pipes are not the subject, and class loading is done by now.
-            long testFdsBefore = OpenFiles.count();
+            OpenFiles.Baseline testFdsBefore = OpenFiles.baseline();
             try (Socket established = connect(port)) {
                 echo(established, 1, server);
                 long serverFds = ProcFs.openFds(pid);
+                long serverSockets = ProcFs.socketFds(pid);
                 assertTrue(FD_LIMIT - serverFds >= 16, "too few fds left for the test to mean anything: "
                         + serverFds + " of " + FD_LIMIT + " in use after start-up");
 
@@ -128,9 +134,12 @@ class AcceptUnderFdExhaustionTest {
                 }
                 assertEquals(FD_LIMIT, OpenFiles.awaitValue(() -> ProcFs.openFds(pid), FD_LIMIT, 10),
                         () -> "the server never reached its fd limit\n" + server.output());
-                Thread.sleep(300); // the accepted connections' echoes arrive well within this
+                // Each connection the server accepted holds one of its sockets, the rest wait in the queue: wait
+                // for exactly that many echoes, however long they take.
+                int accepted = (int) (ProcFs.socketFds(pid) - serverSockets);
+                assertEquals(accepted, awaitEchoes(extra, accepted),
+                        () -> "echoes from the connections accepted up to the fd limit\n" + server.output());
                 List<Socket> pending = notEchoed(extra);
-                int accepted = extra.size() - pending.size();
                 assertTrue(accepted > 0 && !pending.isEmpty(), "accepted " + accepted + ", pending " + pending.size());
 
                 long errorsBefore = kind.acceptErrors(server);
@@ -179,7 +188,7 @@ class AcceptUnderFdExhaustionTest {
                 }
             }
             closeAll(extra);
-            assertEquals(testFdsBefore, OpenFiles.awaitValue(OpenFiles::count, testFdsBefore, 10), "test JVM fds");
+            assertEquals(Map.of(), testFdsBefore.awaitOpenedSinceClosed(10), "test JVM fds opened and still open");
             assertTrue(server.isAlive(), server::output);
         } finally {
             closeAll(extra);

@@ -22,6 +22,7 @@ import static io.gonetpoll.it.fault.PeerClosesDuringLargeWriteTest.assertBalance
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -40,7 +41,7 @@ class ConnectFailureTest {
     void connectToClosedPortIsRefused(FaultTransport transport) throws Exception {
         InetSocketAddress closed = new InetSocketAddress(InetAddress.getLoopbackAddress(), freePort());
         try (TransportGroup loops = transport.open()) {
-            long fds = OpenFiles.count();
+            OpenFiles.Baseline fds = OpenFiles.baseline();
             EventRecorder recorder = new EventRecorder();
             ChannelFuture connect = loops.client().handler(recorder).connect(closed);
 
@@ -62,13 +63,12 @@ class ConnectFailureTest {
     @Timeout(value = 15, unit = TimeUnit.SECONDS)
     void connectTimeoutFiresWhileSynIsDropped(FaultTransport transport) throws Exception {
         try (TransportGroup loops = transport.open()) {
-            long fds = OpenFiles.count();
-            int port = freePort();
-            try (BlackholeListener ignored = BlackholeListener.open(port)) {
+            OpenFiles.Baseline fds = OpenFiles.baseline();
+            try (BlackholeListener blackhole = BlackholeListener.open()) {
                 EventRecorder recorder = new EventRecorder();
                 long start = System.nanoTime();
                 ChannelFuture connect = loops.client().option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
-                        .handler(recorder).connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                        .handler(recorder).connect(blackhole.address());
 
                 assertTrue(connect.await(5, TimeUnit.SECONDS), "connect timeout did not fire within 5 s");
                 long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -87,14 +87,15 @@ class ConnectFailureTest {
     @Timeout(value = 15, unit = TimeUnit.SECONDS)
     void cancellingAPendingConnectClosesTheChannel(FaultTransport transport) throws Exception {
         try (TransportGroup loops = transport.open()) {
-            long fds = OpenFiles.count();
-            int port = freePort();
-            try (BlackholeListener ignored = BlackholeListener.open(port)) {
+            OpenFiles.Baseline fds = OpenFiles.baseline();
+            try (BlackholeListener blackhole = BlackholeListener.open()) {
                 EventRecorder recorder = new EventRecorder();
                 ChannelFuture connect = loops.client().option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000)
-                        .handler(recorder).connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-                // Long enough for connect(2) to have returned EINPROGRESS, so the cancel meets a connect in flight.
-                Thread.sleep(200);
+                        .handler(recorder).connect(blackhole.address());
+                // The cancel must meet a connect in flight: wait until connect(2) has returned EINPROGRESS. Both
+                // transports cache the local address right after it (the bind took place, netty#3463), then a task
+                // on the loop ensures the connect task has finished.
+                awaitConnectStarted(connect.channel());
                 assertFalse(connect.isDone(), "connect to the black hole completed: " + connect.cause());
                 GoNetpollLoopCounters counters = loops.counters();
                 if (counters != null) {
@@ -115,6 +116,15 @@ class ConnectFailureTest {
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return probe.getLocalPort();
         }
+    }
+
+    private static void awaitConnectStarted(Channel channel) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (channel.localAddress() == null && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertNotNull(channel.localAddress(), "connect(2) was not called within 5 s");
+        channel.eventLoop().submit(() -> { }).get(5, TimeUnit.SECONDS);
     }
 
     private static void assertClosedNeverActive(Channel channel, EventRecorder recorder) throws Exception {

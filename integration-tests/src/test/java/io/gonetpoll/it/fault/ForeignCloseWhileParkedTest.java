@@ -24,6 +24,7 @@ import java.net.Socket;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -59,7 +60,7 @@ class ForeignCloseWhileParkedTest {
         try (ShutdownOnClose loops = new ShutdownOnClose(new MultiThreadIoEventLoopGroup(1, factory));
              ServerSocket peer = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             EventLoopGroup group = loops.group;
-            long fdsBefore = OpenFiles.count();
+            OpenFiles.Baseline fdsBefore = OpenFiles.baseline();
             LifecycleCounter lifecycle = new LifecycleCounter();
             Channel channel = new Bootstrap().group(group).channel(GoNetpollSocketChannel.class).handler(lifecycle)
                     .option(ChannelOption.SO_LINGER, soLinger)
@@ -82,13 +83,15 @@ class ForeignCloseWhileParkedTest {
                 }
                 assertEquals(1L, OpenFiles.awaitValue(() -> lifecycle.unregistered(channel), 1, 5),
                         "channelUnregistered");
-                // Give a duplicate notification time to show up before counting.
-                Thread.sleep(100);
+                // A duplicate notification would be a task queued on the loop by one of the closes, which are all
+                // done: two tasks run after it (the second after whatever the first queued) before counting.
+                channel.eventLoop().submit(() -> { }).get(5, TimeUnit.SECONDS);
+                channel.eventLoop().submit(() -> { }).get(5, TimeUnit.SECONDS);
                 assertEquals(1, lifecycle.inactive(channel), "channelInactive");
                 assertEquals(1, lifecycle.unregistered(channel), "channelUnregistered");
                 assertFalse(channel.isOpen());
             }
-            assertEquals(fdsBefore, OpenFiles.awaitValue(OpenFiles::count, fdsBefore, 5),
+            assertEquals(Map.of(), fdsBefore.awaitOpenedSinceClosed(5),
                     "fds: the client socket and the accepted peer socket must be closed");
             GoNetpollLoopCounters counters = factory.counters();
             assertEquals(1, counters.epollCtlAdds(), counters::toString);

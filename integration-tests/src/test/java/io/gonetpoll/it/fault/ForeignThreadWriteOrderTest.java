@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Timeout;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
@@ -63,7 +64,7 @@ class ForeignThreadWriteOrderTest {
                         }
                     })
                     .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
-            long fdsBefore = OpenFiles.count();
+            OpenFiles.Baseline fdsBefore = OpenFiles.baseline();
             Channel client = new Bootstrap().group(group).channel(GoNetpollSocketChannel.class)
                     .handler(new LifecycleCounter())
                     .connect(server.localAddress()).sync().channel();
@@ -100,7 +101,7 @@ class ForeignThreadWriteOrderTest {
                     () -> "client and accepted socket leave epoll: " + factory.counters());
             assertEquals(3L, factory.counters().epollCtlAdds(),
                     () -> "listener, client, accepted: " + factory.counters());
-            assertEquals(fdsBefore, OpenFiles.awaitValue(OpenFiles::count, fdsBefore, 10), "open fds");
+            assertEquals(Map.of(), fdsBefore.awaitOpenedSinceClosed(10), "fds opened by the test and still open");
             server.close().sync();
         }
     }

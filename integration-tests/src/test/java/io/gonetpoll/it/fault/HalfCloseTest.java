@@ -1,5 +1,6 @@
 package io.gonetpoll.it.fault;
 
+import io.gonetpoll.it.LoopIterations;
 import io.gonetpoll.it.OpenFiles;
 import io.gonetpoll.it.fault.PeerConnection.Side;
 import io.netty.buffer.ByteBuf;
@@ -48,7 +49,7 @@ class HalfCloseTest {
     @Timeout(value = 15, unit = TimeUnit.SECONDS)
     void peerShutdownOutputWithHalfClosure(FaultTransport transport, Side side) throws Exception {
         try (TransportGroup loops = transport.open()) {
-            long fds = OpenFiles.count();
+            OpenFiles.Baseline fds = OpenFiles.baseline();
             try (PeerConnection connection = PeerConnection.open(loops, side, true)) {
                 EventRecorder recorder = connection.recorder;
                 DuplexChannel channel = (DuplexChannel) connection.channel;
@@ -81,7 +82,7 @@ class HalfCloseTest {
     @Timeout(value = 15, unit = TimeUnit.SECONDS)
     void peerShutdownOutputWithoutHalfClosure(FaultTransport transport, Side side) throws Exception {
         try (TransportGroup loops = transport.open()) {
-            long fds = OpenFiles.count();
+            OpenFiles.Baseline fds = OpenFiles.baseline();
             try (PeerConnection connection = PeerConnection.open(loops, side, false)) {
                 connection.peer.getOutputStream().write(PING);
                 connection.peer.shutdownOutput();
@@ -103,7 +104,7 @@ class HalfCloseTest {
     @Timeout(value = 15, unit = TimeUnit.SECONDS)
     void ourShutdownOutput(FaultTransport transport, Side side) throws Exception {
         try (TransportGroup loops = transport.open()) {
-            long fds = OpenFiles.count();
+            OpenFiles.Baseline fds = OpenFiles.baseline();
             try (PeerConnection connection = PeerConnection.open(loops, side, false)) {
                 EventRecorder recorder = connection.recorder;
                 DuplexChannel channel = (DuplexChannel) connection.channel;
@@ -134,12 +135,11 @@ class HalfCloseTest {
     }
 
     /**
-     * The user events so far, after a short pause and a task on the loop: a transport that repeated an event (a
-     * read loop spinning on EOF, say) would have added it by then.
+     * The user events so far, once the loop has made two more turns: a transport that repeated an event (a read
+     * loop spinning on EOF, say) would have added it by then.
      */
     private static List<Object> settledEvents(PeerConnection connection) throws Exception {
-        Thread.sleep(50);
-        connection.channel.eventLoop().submit(() -> { }).get(5, TimeUnit.SECONDS);
+        LoopIterations.await(connection.channel.eventLoop(), 2);
         return List.copyOf(connection.recorder.userEvents);
     }
 

@@ -19,12 +19,10 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,9 +35,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * client whose connect is still in progress (to a listener whose accept queue is full).
  *
  * <p>What must hold: shutdown completes; every channel is closed (close future done, channelInactive and
- * channelUnregistered exactly once each; the pending connect fails); every socket left epoll once; and the
- * process is back to the fds it had before the group existed, including each loop's own epoll fd and eventfd
- * (counted by their {@code /proc/self/fd} link targets).
+ * channelUnregistered exactly once each; the pending connect fails); every socket left epoll once; and every fd
+ * opened since before the group existed is closed again, each loop's own epoll fd and eventfd included (told
+ * apart by their {@code /proc/self/fd} link targets).
  */
 class LoopShutdownWithOpenChannelsTest {
     private static final int LOOPS = 2;
@@ -52,16 +50,13 @@ class LoopShutdownWithOpenChannelsTest {
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void shutdownClosesEveryChannelAndTheLoopsOwnFds() throws Exception {
-        int port = freePort();
-        try (BlackholeListener ignored = BlackholeListener.open(port)) {
-            shutdownWithOpenChannels(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        try (BlackholeListener blackhole = BlackholeListener.open()) {
+            shutdownWithOpenChannels(blackhole.address());
         }
     }
 
     private static void shutdownWithOpenChannels(InetSocketAddress blackhole) throws Exception {
-        long fdsBefore = OpenFiles.count();
-        long epollsBefore = ProcFs.selfFdsLinkingTo(EPOLL);
-        long eventFdsBefore = ProcFs.selfFdsLinkingTo(EVENTFD);
+        OpenFiles.Baseline fdsBefore = OpenFiles.baseline();
 
         GoNetpollIoHandlerFactory factory = GoNetpollIoHandler.newFactory();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(LOOPS, factory);
@@ -95,8 +90,11 @@ class LoopShutdownWithOpenChannelsTest {
         ChannelFuture parkedWrite = clients.get(0).writeAndFlush(Unpooled.directBuffer(UNREAD).writeZero(UNREAD));
         assertFalse(parkedWrite.await(200, TimeUnit.MILLISECONDS), "the write to a peer that never reads completed");
         assertFalse(pendingConnect.isDone(), "the connect to a full accept queue completed");
-        assertEquals(epollsBefore + LOOPS, ProcFs.selfFdsLinkingTo(EPOLL), "one epoll fd per loop");
-        assertEquals(eventFdsBefore + LOOPS, ProcFs.selfFdsLinkingTo(EVENTFD), "one eventfd per loop");
+        Map<Integer, String> opened = fdsBefore.openedSince();
+        assertEquals(LOOPS, opened.values().stream().filter(EPOLL::equals).count(),
+                "one epoll fd per loop: " + opened);
+        assertEquals(LOOPS, opened.values().stream().filter(EVENTFD::equals).count(),
+                "one eventfd per loop: " + opened);
 
         assertTrue(group.shutdownGracefully(0, 5, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS),
                 "the group did not terminate");
@@ -127,17 +125,7 @@ class LoopShutdownWithOpenChannelsTest {
         int sockets = 1 + 2 * CLIENTS + 1;
         assertEquals(sockets, counters.epollCtlAdds(), counters::toString);
         assertEquals(sockets, counters.epollCtlDels(), counters::toString);
-        assertEquals(epollsBefore, OpenFiles.awaitValue(() -> ProcFs.selfFdsLinkingTo(EPOLL), epollsBefore, 5),
-                "epoll fds: the loops' must be closed");
-        assertEquals(eventFdsBefore, OpenFiles.awaitValue(() -> ProcFs.selfFdsLinkingTo(EVENTFD), eventFdsBefore, 5),
-                "eventfds: the loops' must be closed");
-        assertEquals(fdsBefore, OpenFiles.awaitValue(OpenFiles::count, fdsBefore, 5), "open fds");
-    }
-
-    /** A port that was free a moment ago: BlackholeListener needs a fixed port to fill its queue. */
-    private static int freePort() throws IOException {
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return probe.getLocalPort();
-        }
+        assertEquals(Map.of(), fdsBefore.awaitOpenedSinceClosed(5),
+                "fds the group opened (each loop's epoll fd and eventfd, the sockets) and still open");
     }
 }

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -49,7 +50,7 @@ class PeerClosesDuringLargeWriteTest {
     @Timeout(value = 20, unit = TimeUnit.SECONDS)
     void peerResetMidWrite(FaultTransport transport, Side side) throws Exception {
         try (TransportGroup loops = transport.open()) {
-            long fds = OpenFiles.count();
+            OpenFiles.Baseline fds = OpenFiles.baseline();
             try (PeerConnection connection = PeerConnection.open(loops, side, false)) {
                 LargeWrite write = LargeWrite.start(connection.channel);
                 connection.peerReads(PEER_READS);
@@ -77,7 +78,7 @@ class PeerClosesDuringLargeWriteTest {
     @Timeout(value = 20, unit = TimeUnit.SECONDS)
     void peerFinMidWrite(FaultTransport transport, Side side) throws Exception {
         try (TransportGroup loops = transport.open()) {
-            long fds = OpenFiles.count();
+            OpenFiles.Baseline fds = OpenFiles.baseline();
             try (PeerConnection connection = PeerConnection.open(loops, side, false)) {
                 LargeWrite write = LargeWrite.start(connection.channel);
                 connection.peerReads(PEER_READS);
@@ -106,7 +107,7 @@ class PeerClosesDuringLargeWriteTest {
     @Timeout(value = 20, unit = TimeUnit.SECONDS)
     void parkedFlushCompletesAfterPeerFinWithHalfClosure(FaultTransport transport, Side side) throws Exception {
         try (TransportGroup loops = transport.open()) {
-            long fds = OpenFiles.count();
+            OpenFiles.Baseline fds = OpenFiles.baseline();
             try (PeerConnection connection = PeerConnection.open(loops, side, true)) {
                 LargeWrite write = LargeWrite.start(connection.channel);
                 connection.peerReads(PEER_READS);
@@ -143,10 +144,9 @@ class PeerClosesDuringLargeWriteTest {
         }
     }
 
-    /** Open fds back to {@code fds}; on GoNetpoll, one DEL for every ADD. */
-    static void assertBalanced(TransportGroup loops, long fds) throws InterruptedException {
-        long now = OpenFiles.awaitValue(OpenFiles::count, fds, 5);
-        assertEquals(fds, now, () -> "open fds; since the test began:" + FdSnapshot.diff(loops.fdsAtStart, FdSnapshot.take()));
+    /** Every fd opened since {@code fds} closed again; on GoNetpoll, one DEL for every ADD. */
+    static void assertBalanced(TransportGroup loops, OpenFiles.Baseline fds) throws InterruptedException {
+        assertEquals(Map.of(), fds.awaitOpenedSinceClosed(5), "fds opened by the test and still open");
         GoNetpollLoopCounters counters = loops.counters();
         if (counters != null) {
             long adds = counters.epollCtlAdds();

@@ -35,7 +35,7 @@ class PeerClosesIdleChannelTest {
     @Timeout(value = 15, unit = TimeUnit.SECONDS)
     void peerResetWhileNotReading(FaultTransport transport, Side side) throws Exception {
         try (TransportGroup loops = transport.open()) {
-            long fds = OpenFiles.count();
+            OpenFiles.Baseline fds = OpenFiles.baseline();
             try (PeerConnection connection = PeerConnection.open(loops, side, false, false)) {
                 connection.peer.setSoLinger(true, 0);
                 connection.peer.close();
@@ -58,7 +58,7 @@ class PeerClosesIdleChannelTest {
     @Timeout(value = 15, unit = TimeUnit.SECONDS)
     void peerFinWhileNotReading(FaultTransport transport, Side side) throws Exception {
         try (TransportGroup loops = transport.open()) {
-            long fds = OpenFiles.count();
+            OpenFiles.Baseline fds = OpenFiles.baseline();
             try (PeerConnection connection = PeerConnection.open(loops, side, false, false)) {
                 connection.peer.getOutputStream().write("bye".getBytes(StandardCharsets.US_ASCII));
                 connection.peer.shutdownOutput();

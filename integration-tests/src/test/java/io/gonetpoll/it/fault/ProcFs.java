@@ -1,7 +1,5 @@
 package io.gonetpoll.it.fault;
 
-import io.gonetpoll.it.OpenFiles;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -37,9 +35,19 @@ final class ProcFs {
         }
     }
 
-    /** How many fds of this process link to {@code target}, e.g. {@code anon_inode:[eventpoll]}. */
-    static long selfFdsLinkingTo(String target) {
-        return OpenFiles.targets().values().stream().filter(target::equals).count();
+    /** Open sockets of {@code pid}: its fds that link to {@code socket:[inode]}. */
+    static long socketFds(long pid) {
+        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().startsWith("socket:");
+                } catch (IOException closedMeanwhile) {
+                    return false;
+                }
+            }).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String read(Path file) {

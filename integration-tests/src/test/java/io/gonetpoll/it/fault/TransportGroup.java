@@ -8,15 +8,12 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** One event loop of a {@link FaultTransport}, with bootstraps for it; closing shuts the loop down. */
 final class TransportGroup implements AutoCloseable {
     final FaultTransport transport;
     final EventLoopGroup group;
-    /** The process's fds once the loop runs, to explain a failed fd check ({@link FdSnapshot#diff}). */
-    final Map<Integer, String> fdsAtStart;
     /** {@code null} on epoll. */
     private final GoNetpollIoHandlerFactory goNetpollFactory;
 
@@ -24,9 +21,8 @@ final class TransportGroup implements AutoCloseable {
         this.transport = transport;
         this.group = new MultiThreadIoEventLoopGroup(1, factory);
         this.goNetpollFactory = FaultTransport.goNetpoll(factory);
-        // A task on the loop first: its thread has started and opened what it opens.
+        // A task on the loop first: its thread has started and opened what it opens, before a test's fd baseline.
         group.submit(() -> { }).syncUninterruptibly();
-        this.fdsAtStart = FdSnapshot.take();
     }
 
     Bootstrap client() {

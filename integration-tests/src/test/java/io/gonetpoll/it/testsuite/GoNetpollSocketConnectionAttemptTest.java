@@ -1,42 +1,40 @@
 package io.gonetpoll.it.testsuite;
 
-import io.gonetpoll.it.BlackholeListener;
+import io.gonetpoll.it.BlackholeSession;
 import io.gonetpoll.it.GoNetpollSocketTestPermutation;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.testsuite.transport.TestsuitePermutation.BootstrapFactory;
 import io.netty.testsuite.transport.socket.SocketConnectionAttemptTest;
-import org.junit.jupiter.api.AfterAll;
+import io.netty.testsuite.transport.socket.SocketTestPermutation;
 import org.junit.jupiter.api.BeforeAll;
 
+import java.lang.reflect.Field;
 import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Netty's {@code SocketConnectionAttemptTest} with GoNetpoll, as {@code EpollSocketConnectionAttemptTest} runs it
  * ({@code clientSocket()}).
  *
- * <p>Netty's "bad host" is {@code 127.0.0.1:${io.netty.testsuite.badPort}} here (set in the pom): a listener
- * whose accept queue is full, so a connect to it hangs like one to an unreachable host. That keeps
- * {@code testConnectTimeout} and {@code testConnectCancellation} on loopback, where their default bad host
- * (TEST-NET-2) may be answered by an intercepting proxy or refused at once, and Netty's test would skip itself.
+ * <p>Netty's "bad host" is the black hole of {@link BlackholeSession} here: a loopback listener whose accept queue
+ * is full, so a connect to it hangs like one to an unreachable host. That keeps {@code testConnectTimeout} and
+ * {@code testConnectCancellation} on loopback, where their default bad host (TEST-NET-2) may be answered by an
+ * intercepting proxy or refused at once, and Netty's test would skip itself.
  */
 public class GoNetpollSocketConnectionAttemptTest extends SocketConnectionAttemptTest {
-    private static BlackholeListener blackhole;
-
+    /** Netty keeps the bad host in package-private constants of {@link SocketTestPermutation}, read once. */
     @BeforeAll
-    static void openBlackhole() throws Exception {
-        Integer port = Integer.getInteger("io.netty.testsuite.badPort");
-        if (port == null || !"127.0.0.1".equals(System.getProperty("io.netty.testsuite.badHost"))) {
-            throw new IllegalStateException("run through Maven: the pom sets io.netty.testsuite.badHost=127.0.0.1 "
-                    + "and io.netty.testsuite.badPort, which Netty reads once");
-        }
-        blackhole = BlackholeListener.open(port);
+    static void nettyUsesTheBlackhole() throws Exception {
+        assertEquals("127.0.0.1", constant("BAD_HOST"), "Netty's bad host");
+        assertEquals(BlackholeSession.port(), constant("BAD_PORT"),
+                "Netty's bad port: it was read before the launcher session set it");
     }
 
-    @AfterAll
-    static void closeBlackhole() throws Exception {
-        if (blackhole != null) {
-            blackhole.close();
-        }
+    private static Object constant(String name) throws ReflectiveOperationException {
+        Field field = SocketTestPermutation.class.getDeclaredField(name);
+        field.setAccessible(true);
+        return field.get(null);
     }
 
     @Override
