@@ -30,12 +30,15 @@ fi
 read_timeout_millis=1000
 jar=benchmarks/target/gonetpoll-benchmarks.jar
 
+dir=$(mktemp -d /tmp/gonetpoll-soak.XXXXXX)
 if [ -z "${SOAK_SKIP_BUILD:-}" ]; then
   echo "building $jar"
-  mvn -B -q -ntp -Dstyle.color=never package -DskipTests -pl benchmarks -am
+  if ! mvn -B -ntp package -DskipTests -pl benchmarks -am > "$dir/build.log" 2>&1; then
+    tail -40 "$dir/build.log" >&2
+    echo "soak FAILED: the build failed (log: $dir/build.log)" >&2
+    exit 1
+  fi
 fi
-
-dir=$(mktemp -d /tmp/gonetpoll-soak.XXXXXX)
 server_pid=
 load_pid=
 cleanup() {
