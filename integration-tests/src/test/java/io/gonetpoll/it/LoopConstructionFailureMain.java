@@ -4,10 +4,14 @@ import io.gonetpoll.channel.GoNetpoll;
 import io.gonetpoll.channel.GoNetpollIoHandler;
 import io.gonetpoll.channel.GoNetpollIoHandlerConfig;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.util.internal.PlatformDependent;
+
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
 
 /**
  * Child JVM of {@link LoopConstructionFailureTest}: with direct memory capped below the event array's size,
- * makes a GoNetpoll loop (which fails) and prints the open fds before and after.
+ * makes a GoNetpoll loop (which fails) and prints the open fds and the direct memory in use before and after.
  */
 public final class LoopConstructionFailureMain {
     private LoopConstructionFailureMain() {
@@ -19,6 +23,7 @@ public final class LoopConstructionFailureMain {
         GoNetpollIoHandlerConfig config = new GoNetpollIoHandlerConfig().setMaxEventsPerWait(65536);
         Class.forName(MultiThreadIoEventLoopGroup.class.getName());
         long before = OpenFiles.count();
+        long directBefore = directMemoryUsed();
         String outcome;
         try {
             new MultiThreadIoEventLoopGroup(1, GoNetpollIoHandler.newFactory(config)).shutdownGracefully();
@@ -32,5 +37,17 @@ public final class LoopConstructionFailureMain {
         }
         System.out.println(outcome);
         System.out.println("fds before=" + before + " after=" + OpenFiles.count());
+        System.out.println("direct before=" + directBefore + " after=" + directMemoryUsed());
+    }
+
+    /** The JDK's count of direct buffers plus Netty's own count of those it allocates without the JDK. */
+    private static long directMemoryUsed() {
+        long jdk = 0;
+        for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+            if (pool.getName().equals("direct")) {
+                jdk = pool.getMemoryUsed();
+            }
+        }
+        return jdk + Math.max(0, PlatformDependent.usedDirectMemory());
     }
 }

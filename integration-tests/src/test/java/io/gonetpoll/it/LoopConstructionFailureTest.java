@@ -10,12 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A loop whose construction fails after its epoll fd and eventfd were opened (here: no direct memory left for
- * the event array) closes them again. A child JVM with {@code -XX:MaxDirectMemorySize} below the array's size
+ * A loop whose construction fails after its epoll fd, eventfd and gathering-write buffer were made (here: no
+ * direct memory left for the event array) closes and frees them again. A child JVM with {@code -XX:MaxDirectMemorySize} below the array's size
  * (65,536 events of 12 bytes) counts its fds around the attempt.
  */
 class LoopConstructionFailureTest {
     private static final Pattern FDS = Pattern.compile("fds before=(\\d+) after=(\\d+)");
+    private static final Pattern DIRECT = Pattern.compile("direct before=(\\d+) after=(\\d+)");
 
     @Test
     void aFailedLoopLeavesNoFdOpen() throws Exception {
@@ -28,6 +29,9 @@ class LoopConstructionFailureTest {
             Matcher fds = FDS.matcher(output);
             assertTrue(fds.find(), output);
             assertEquals(fds.group(1), fds.group(2), "fds open before and after the failed loop: " + output);
+            Matcher direct = DIRECT.matcher(output);
+            assertTrue(direct.find(), output);
+            assertEquals(direct.group(1), direct.group(2), "direct memory in use before and after: " + output);
         }
     }
 }

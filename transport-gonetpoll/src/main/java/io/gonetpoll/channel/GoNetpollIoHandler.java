@@ -48,7 +48,7 @@ public final class GoNetpollIoHandler implements IoHandler {
     private final ReadyQueue readyQueue = new ReadyQueue();
     private final LoopCounters counters = new LoopCounters();
     /** Shared by the loop's channels for gathering writes; cleared before each use. */
-    private final IovArray iovArray = new IovArray();
+    private final IovArray iovArray;
     /** The group's deadline wheel, held from this loop's creation to its destruction. */
     private final SharedDeadlineWheel deadlineWheel;
     /** The factory that made this loop; told when it is destroyed, so that its totals outlive it. */
@@ -60,14 +60,17 @@ public final class GoNetpollIoHandler implements IoHandler {
         this.executor = executor;
         FileDescriptor epoll = null;
         FileDescriptor eventFd = null;
+        IovArray iov = null;
         EventArray eventArray = null;
         boolean success = false;
+        // Everything that holds an fd or direct memory is made inside the try: if a later step fails (no fd, no
+        // direct memory for the events), the earlier ones must not leak.
         try {
             epoll = Native.newEpollFd();
             eventFd = Native.newEventFd();
             Native.epollCtlAdd(epoll.intValue(), eventFd.intValue(), Native.EPOLLIN | Native.EPOLLET,
                     EventData.WAKEUP);
-            // Inside the try: if the direct memory for the events is not there, the fds above must not leak.
+            iov = new IovArray();
             eventArray = new EventArray(config.getMaxEventsPerWait());
             success = true;
         } catch (IOException e) {
@@ -76,8 +79,12 @@ public final class GoNetpollIoHandler implements IoHandler {
             if (!success) {
                 closeQuietly(epoll);
                 closeQuietly(eventFd);
+                if (iov != null) {
+                    iov.release();
+                }
             }
         }
+        iovArray = iov;
         epollFd = epoll;
         wakeup = new Wakeup(eventFd);
         events = eventArray;
