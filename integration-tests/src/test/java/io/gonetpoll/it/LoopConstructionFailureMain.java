@@ -40,7 +40,10 @@ public final class LoopConstructionFailureMain {
         System.out.println("direct before=" + directBefore + " after=" + directMemoryUsed());
     }
 
-    /** The JDK's count of direct buffers plus Netty's own count of those it allocates without the JDK. */
+    /**
+     * The JDK's count of direct buffers plus Netty's own count. Netty may count a buffer the JDK counts as well
+     * (the 16 KiB IovArray showed up as 32 KiB); only the difference between two readings matters here.
+     */
     private static long directMemoryUsed() {
         long jdk = 0;
         for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
