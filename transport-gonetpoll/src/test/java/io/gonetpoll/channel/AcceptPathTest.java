@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -63,12 +62,12 @@ class AcceptPathTest {
         GoNetpollServerSocketChannel server = bindWithQueued(3);
 
         server.config().setAutoRead(true);
-        await(() -> accepted.get() == 3 && AcceptQueue.isTrusted());
+        Await.until("3 accepted, the queue length trusted", () -> accepted.get() == 3 && AcceptQueue.isTrusted());
         assertTrue(AcceptQueue.isTrusted(), "3 counted, 3 accepted, 0 after");
         assertAcceptCounts("three accepts and Go's EAGAIN; one question before, one after", 3, 4, 1, 2);
 
         connect(server, 1);
-        await(() -> accepted.get() == 4);
+        Await.until("4 accepted", () -> accepted.get() == 4);
         awaitLoopTurn(server);
         assertAcceptCounts("trusted: no failed accept4 any more", 4, 5, 1, 3);
     }
@@ -83,13 +82,13 @@ class AcceptPathTest {
         GoNetpollServerSocketChannel server = bindWithQueued(5);
 
         server.config().setAutoRead(true);
-        await(() -> accepted.get() == 5);
+        Await.until("5 accepted", () -> accepted.get() == 5);
         awaitLoopTurn(server);
         assertAcceptCounts("one accept4 per queued connection; one question counted all five", 5, 5, 0, 1);
 
         // The parked listener is woken by the next connection's edge: one question, one accept.
         connect(server, 1);
-        await(() -> accepted.get() == 6);
+        Await.until("6 accepted", () -> accepted.get() == 6);
         awaitLoopTurn(server);
         assertAcceptCounts("one question and one accept for the new edge", 6, 6, 0, 2);
     }
@@ -104,7 +103,8 @@ class AcceptPathTest {
         GoNetpollServerSocketChannel server = bindWithQueued(20);
 
         server.config().setAutoRead(true);
-        await(() -> accepted.get() == 20 && factory.counters().acceptQueueQueries() == 2);
+        Await.until("20 accepted after 2 queue-length questions",
+                () -> accepted.get() == 20 && factory.counters().acceptQueueQueries() == 2);
         assertAcceptCounts("20 counted, then 0 after the last four", 20, 20, 0, 2);
         GoNetpollLoopCounters counters = factory.counters();
         assertTrue(counters.readyQueueRuns() >= 1, "the limit stopped the batch: " + counters);
@@ -121,20 +121,20 @@ class AcceptPathTest {
         for (int i = 1; i <= 5; i++) {
             int expected = i;
             server.read();
-            await(() -> accepted.get() == expected);
+            Await.until("all connections accepted", () -> accepted.get() == expected);
             assertEquals(expected, accepted.get(), factory.counters().toString());
         }
         assertEquals(1, factory.counters().acceptQueueQueries(), "the first count served five reads: "
                 + factory.counters());
 
         server.read();
-        await(() -> factory.counters().acceptQueueQueries() == 2);
+        Await.until("2 queue-length questions", () -> factory.counters().acceptQueueQueries() == 2);
         awaitLoopTurn(server);
         assertAcceptCounts("the empty queue was asked, not accepted from", 5, 5, 0, 2);
 
         // The parked accept is resumed by the next connection's edge.
         connect(server, 1);
-        await(() -> accepted.get() == 6);
+        Await.until("6 accepted", () -> accepted.get() == 6);
         assertEquals(6, accepted.get(), factory.counters().toString());
     }
 
@@ -147,19 +147,19 @@ class AcceptPathTest {
     void aConnectionQueuedWhileACountIsKeptIsNotLost() throws Exception {
         GoNetpollServerSocketChannel server = bindWithQueued(2);
         server.read();
-        await(() -> accepted.get() == 1);
+        Await.until("1 accepted", () -> accepted.get() == 1);
         assertEquals(1, factory.counters().acceptQueueQueries(), "counted 2, accepted 1, kept 1");
 
         connect(server, 1);
         awaitQueued(server, 2);
         // Let the loop's wait consume the new connection's edge (it only latches: no read is pending).
         long events = factory.counters().events();
-        await(() -> factory.counters().events() > events);
+        Await.until("the listener's next event", () -> factory.counters().events() > events);
 
         server.read();
-        await(() -> accepted.get() == 2);
+        Await.until("2 accepted", () -> accepted.get() == 2);
         server.read();
-        await(() -> accepted.get() == 3);
+        Await.until("3 accepted", () -> accepted.get() == 3);
         GoNetpollLoopCounters counters = factory.counters();
         assertEquals(3, accepted.get(), "the connection behind the kept count was lost: " + counters);
         assertEquals(0, counters.acceptsWouldBlock(), counters.toString());
@@ -175,7 +175,7 @@ class AcceptPathTest {
                 client.connect(server.localAddress(), 10_000);
             }
         }
-        await(() -> accepted.get() == connections);
+        Await.until("all connections accepted", () -> accepted.get() == connections);
         GoNetpollLoopCounters counters = factory.counters();
         assertEquals(connections, accepted.get(), counters.toString());
         assertEquals(connections, counters.acceptSyscalls(), counters.toString());
@@ -269,10 +269,4 @@ class AcceptPathTest {
         LoopTurns.await(server.eventLoop(), () -> factory.counters().epollWaits());
     }
 
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-    }
 }

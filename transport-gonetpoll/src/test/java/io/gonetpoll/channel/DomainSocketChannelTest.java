@@ -33,7 +33,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -92,7 +91,7 @@ class DomainSocketChannelTest {
             }
         }
         GoNetpollLoopCounters counters = loops.factory().counters();
-        await(() -> loops.factory().counters().epollCtlDels() == 1, "the child's DEL");
+        Await.until("the child's DEL", () -> loops.factory().counters().epollCtlDels() == 1);
         counters = loops.factory().counters();
         assertEquals(0, counters.readsWouldBlock(), counters.toString());
         assertEquals(requests + 1, counters.readSyscalls(), "one read per request and one for EOF: " + counters);
@@ -355,13 +354,4 @@ class DomainSocketChannelTest {
         }
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(10);
-        }
-    }
 }

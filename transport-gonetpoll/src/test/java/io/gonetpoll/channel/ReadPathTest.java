@@ -137,7 +137,7 @@ class ReadPathTest {
             }
         }
         // Let the server see the FIN and close.
-        awaitCounter(() -> factory.counters().epollCtlDels() >= 1);
+        Await.until("the server's DEL", () -> factory.counters().epollCtlDels() >= 1);
     }
 
     @Test
@@ -223,10 +223,4 @@ class ReadPathTest {
         }
     }
 
-    private static void awaitCounter(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-    }
 }
