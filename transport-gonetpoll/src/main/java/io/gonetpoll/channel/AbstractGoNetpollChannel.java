@@ -138,6 +138,7 @@ abstract class AbstractGoNetpollChannel extends AbstractChannel implements UnixC
 
     @Override
     protected void doDeregister() {
+        deadlines.deregistered();
         IoRegistration registration = this.registration;
         if (registration != null) {
             registration.cancel();

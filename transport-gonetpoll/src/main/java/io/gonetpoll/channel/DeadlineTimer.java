@@ -128,6 +128,21 @@ abstract class DeadlineTimer implements TimerTask {
         return timer != null && readTimer != writeTimer && deadline != 0 && deadline - timerAt >= 0;
     }
 
+    /**
+     * The channel left its loop: its timers are cancelled (and, should one fire anyway, stale) and the deadlines
+     * kept; the next {@link #attach} arms them on the new loop's wheel.
+     */
+    void detach() {
+        if (wheel == null) {
+            return;
+        }
+        readSeq++;
+        writeSeq++;
+        cancel(Sides.BOTH);
+        wheel = null;
+        counters = null;
+    }
+
     /** The channel closed: no timer of it may fire any more. */
     void cancelAll() {
         readSeq++;

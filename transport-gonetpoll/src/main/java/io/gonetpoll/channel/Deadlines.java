@@ -93,6 +93,18 @@ final class Deadlines {
     }
 
     /**
+     * The channel left its loop (on that loop). Until it joins another, setters run under the lock as before the
+     * first registration, tasks already posted to this loop follow the channel instead of running here, and the
+     * timers wait for the next loop's wheel. The loop left behind may shut down meanwhile.
+     */
+    synchronized void deregistered() {
+        eventLoop = null;
+        if (timer != null) {
+            timer.detach();
+        }
+    }
+
+    /**
      * Go's {@code SetReadDeadline} / {@code SetWriteDeadline} / {@code SetDeadline}: sets the deadline of
      * {@code sides} to the absolute {@link System#nanoTime()} value {@code deadline} ({@code 0} clears), from
      * any thread.
@@ -111,7 +123,14 @@ final class Deadlines {
         if (owner.inEventLoop()) {
             setOnOwner(sides, deadline);
         } else {
-            owner.execute(() -> setOnOwner(sides, deadline));
+            EventLoop postedTo = owner;
+            owner.execute(() -> {
+                if (eventLoop == postedTo) {
+                    setOnOwner(sides, deadline);
+                } else {
+                    set(sides, deadline); // the channel moved on meanwhile: follow it
+                }
+            });
         }
     }
 
@@ -227,7 +246,15 @@ final class Deadlines {
             t = new DeadlineTimer() {
                 @Override
                 void runOnChannelLoop(Runnable task) {
-                    channel.eventLoop().execute(task);
+                    EventLoop owner = eventLoop;
+                    if (owner == null) {
+                        return; // between loops: the next registration arms every deadline again
+                    }
+                    owner.execute(() -> {
+                        if (eventLoop == owner) {
+                            task.run();
+                        }
+                    });
                 }
 
                 @Override

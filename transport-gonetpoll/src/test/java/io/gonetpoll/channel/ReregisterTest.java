@@ -196,6 +196,48 @@ class ReregisterTest {
         }
     }
 
+    /**
+     * A deadline set while the channel belongs to no loop goes with it to the next one. The loop it left may be
+     * gone by then: the setter must not post to it (that was a {@code RejectedExecutionException} to the caller
+     * and a deadline lost), nor run there while the new loop runs the channel.
+     */
+    @Test
+    void aDeadlineSetBetweenLoopsIsKeptByTheNextLoop() throws Exception {
+        GoNetpollIoHandlerFactory serverFactory = GoNetpollIoHandler.newFactory();
+        EventLoopGroup serverGroup = new MultiThreadIoEventLoopGroup(1, serverFactory);
+        EventLoopGroup firstGroup = new MultiThreadIoEventLoopGroup(1, GoNetpollIoHandler.newFactory());
+        EventLoopGroup secondGroup = new MultiThreadIoEventLoopGroup(1, GoNetpollIoHandler.newFactory());
+        try {
+            Channel server = new ServerBootstrap().group(serverGroup).channel(GoNetpollServerSocketChannel.class)
+                    .childHandler(new ChannelInboundHandlerAdapter())
+                    .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+            BlockingQueue<Throwable> caught = new LinkedBlockingQueue<>();
+            GoNetpollSocketChannel client = (GoNetpollSocketChannel) new Bootstrap().group(firstGroup)
+                    .channel(GoNetpollSocketChannel.class)
+                    .handler(new ChannelInboundHandlerAdapter() {
+                        @Override
+                        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                            caught.add(cause);
+                        }
+                    }).connect(server.localAddress()).sync().channel();
+            client.deregister().sync();
+            assertTrue(firstGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS));
+
+            client.setReadDeadline(System.nanoTime() - 1);
+            secondGroup.register(client).sync();
+
+            Throwable cause = caught.poll(10, TimeUnit.SECONDS);
+            assertTrue(cause instanceof ReadDeadlineExceededException, "the read deadline set between loops: " + cause);
+            assertTrue(client.isOpen(), "a read deadline does not close the channel");
+            client.close().sync();
+            server.close().sync();
+        } finally {
+            firstGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            secondGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
+            serverGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
+        }
+    }
+
     private static void awaitOnLoop(Channel channel, java.util.concurrent.Callable<Boolean> condition, String what)
             throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
