@@ -7,6 +7,11 @@
 
 #include <jni.h>
 
+// gonetpoll_jni.c: FindClass(name), a JNI name (with slashes); a class of io/netty/ or io/gonetpoll/ is found where
+// a shading tool relocated it. Returns NULL with an exception pending if there is no such class (or none pending,
+// if memory ran out).
+jclass gonetpoll_jni_find_class(JNIEnv* env, const char* name);
+
 // netpoll_epoll.c: the natives of io.gonetpoll.channel.Native, except registerUnix (gonetpoll_jni.c's own).
 const JNINativeMethod* netpoll_epoll_methods(jint* count);
 // Probes epoll_pwait2 once; cannot fail (an unsupported call leaves it reported as unsupported).

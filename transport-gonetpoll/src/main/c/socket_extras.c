@@ -197,15 +197,16 @@ static jint socket_extras_ipFreebind(JNIEnv* env, jclass clazz) { return IP_FREE
 static jint socket_extras_ipTransparent(JNIEnv* env, jclass clazz) { return IP_TRANSPARENT; }
 static jint socket_extras_ipv6Transparent(JNIEnv* env, jclass clazz) { return IPV6_TRANSPARENT; }
 
+// No signature names a class of Netty's: Object stands in for DefaultFileRegion and PeerCredentials, so a copy
+// relocated by a shading tool registers this table as it is (gonetpoll_jni.c, on shading).
 static const JNINativeMethod methods[] = {
-    { "sendFile0", "(ILio/netty/channel/DefaultFileRegion;JJJ)J", (void*) socket_extras_sendFile },
+    { "sendFile0", "(ILjava/lang/Object;JJJ)J", (void*) socket_extras_sendFile },
     { "receiveQueueBytes0", "(I)I", (void*) socket_extras_receiveQueueBytes },
     { "acceptQueueLength0", "(I)I", (void*) socket_extras_acceptQueueLength },
     { "peerCredentials0", "(I[I)I", (void*) socket_extras_peerCredentials },
     { "recvStream0", "(IJII)J", (void*) socket_extras_recvStream },
     { "recvStreamCtrunc", "()J", (void*) socket_extras_recvStreamCtrunc },
-    { "newPeerCredentials0", "(III)Lio/netty/channel/unix/PeerCredentials;",
-      (void*) socket_extras_newPeerCredentials },
+    { "newPeerCredentials0", "(III)Ljava/lang/Object;", (void*) socket_extras_newPeerCredentials },
     { "sendFileForeignChannel", "()J", (void*) socket_extras_sendFileForeignChannel },
     { "errnoEmfile", "()I", (void*) socket_extras_errnoEmfile },
     { "errnoEnfile", "()I", (void*) socket_extras_errnoEnfile },
@@ -240,7 +241,7 @@ const JNINativeMethod* socket_extras_methods(jint* count) {
 
 static jboolean lookupField(JNIEnv* env, const char* className, const char* name, const char* sig,
                             jfieldID* out) {
-    jclass clazz = (*env)->FindClass(env, className);
+    jclass clazz = gonetpoll_jni_find_class(env, className);
     if (clazz == NULL) {
         return JNI_FALSE;
     }
@@ -269,7 +270,7 @@ jint socket_extras_load(JNIEnv* env) {
             || !lookupField(env, "java/io/FileDescriptor", "fd", "I", &fileDescriptorFdField)) {
         goto error_delete_class;
     }
-    jclass localPeerCredentials = (*env)->FindClass(env, "io/netty/channel/unix/PeerCredentials");
+    jclass localPeerCredentials = gonetpoll_jni_find_class(env, "io/netty/channel/unix/PeerCredentials");
     if (localPeerCredentials == NULL) {
         goto error_delete_class;
     }

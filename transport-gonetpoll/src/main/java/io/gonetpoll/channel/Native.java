@@ -14,7 +14,8 @@ import java.io.IOException;
  *
  * <p>Every {@code native …0} method returns the result or {@code -errno}; the wrapper beside it turns
  * {@code -errno} into a {@link Errors.NativeIoException} — the only place that happens. Class initialisation
- * loads {@code libgonetpoll_native_<arch>.so} from {@code META-INF/native/} in our jar, whose {@code JNI_OnLoad}
+ * loads {@code libgonetpoll_native_<arch>.so} from {@code META-INF/native/} in our jar (with the mangled package
+ * prefix after {@code lib} in a shaded copy: {@link PackagePrefix}), whose {@code JNI_OnLoad}
  * registers the natives of this class and of {@link SocketNative}, then registers Netty's unix-common natives
  * (linked into the same library) through {@link Unix#registerInternal(Runnable)}, which serialises with Netty's
  * own native transports loaded in the same JVM and runs {@code Socket.initialize()}; unless one of those serves
@@ -24,7 +25,10 @@ import java.io.IOException;
 final class Native {
     // This class is io/gonetpoll/channel/Native; IMPORTANT: must match NATIVE_CLASS in gonetpoll_jni.c.
 
-    /** IMPORTANT: must match {@code native.lib.name} in transport-gonetpoll/pom.xml (plus the architecture). */
+    /**
+     * IMPORTANT: must match {@code native.lib.name} in transport-gonetpoll/pom.xml (plus the architecture) and
+     * {@code LIBRARY_NAME} in gonetpoll_jni.c.
+     */
     private static final String LIBRARY_NAME_PREFIX = "gonetpoll_native_";
 
     /**
@@ -76,7 +80,19 @@ final class Native {
             throw new UnsupportedOperationException(
                     "GoNetpoll has a JNI library for Linux x86_64 and aarch64 only, not for " + arch);
         }
-        NativeLibraryLoader.load(LIBRARY_NAME_PREFIX + arch, Native.class.getClassLoader());
+        // Relocated by a shading tool, the library is lib<mangled prefix>gonetpoll_native_<arch>.so: Netty's loader
+        // adds Netty's mangled prefix to the name, which must then be GoNetpoll's too (PackagePrefix).
+        String prefix = PackagePrefix.shared();
+        try {
+            NativeLibraryLoader.load(LIBRARY_NAME_PREFIX + arch, Native.class.getClassLoader());
+        } catch (UnsatisfiedLinkError e) {
+            if (prefix.isEmpty()) {
+                throw e;
+            }
+            throw (Error) new UnsatisfiedLinkError("GoNetpoll's classes are relocated under '" + prefix + "': its JNI "
+                    + "library must be renamed with them, to META-INF/native/lib" + PackagePrefix.mangled(prefix)
+                    + LIBRARY_NAME_PREFIX + arch + ".so (README, Packaging)").initCause(e);
+        }
     }
 
     private static void registerUnixOrThrow() {

@@ -117,7 +117,7 @@ final class SocketNative {
     static PeerCredentials peerCredentials(int fd) throws IOException {
         int[] pidUidGid = new int[3];
         check("getsockopt(SO_PEERCRED)", peerCredentials0(fd, pidUidGid));
-        return newPeerCredentials0(pidUidGid[0], pidUidGid[1], pidUidGid[2]);
+        return (PeerCredentials) newPeerCredentials0(pidUidGid[0], pidUidGid[1], pidUidGid[2]);
     }
 
     private static int check(String syscall, int res) throws IOException {
@@ -127,7 +127,9 @@ final class SocketNative {
         return res;
     }
 
-    private static native long sendFile0(int socketFd, DefaultFileRegion region, long position, long offset,
+    // Object where Netty's DefaultFileRegion and PeerCredentials are meant: a signature that names no class of Netty's
+    // stays the same when a shading tool relocates Netty, so the C tables register unchanged (gonetpoll_jni.c).
+    private static native long sendFile0(int socketFd, Object defaultFileRegion, long position, long offset,
                                          long count);
     private static native int receiveQueueBytes0(int fd);
     private static native int acceptQueueLength0(int fd);
@@ -135,7 +137,7 @@ final class SocketNative {
     private static native long recvStream0(int fd, long address, int pos, int limit);
     private static native long recvStreamCtrunc();
     /** Netty's {@link PeerCredentials}, whose constructor only JNI (as Netty's epoll native does) may call. */
-    private static native PeerCredentials newPeerCredentials0(int pid, int uid, int gid);
+    private static native Object newPeerCredentials0(int pid, int uid, int gid);
 
     private static native long sendFileForeignChannel();
     private static native int errnoEmfile();

@@ -50,7 +50,7 @@ final class UnixNatives {
      */
     static String unimplemented() {
         Set<String> implemented = new HashSet<>(linked());
-        implemented.addAll(FILL_INS);
+        FILL_INS.forEach(fillIn -> implemented.add(PackagePrefix.unrelocated(fillIn)));
         Set<String> declared;
         try {
             declared = declared();
@@ -101,12 +101,13 @@ final class UnixNatives {
         return natives;
     }
 
+    /** The method as the archive's list names it: class names as before any relocation by a shading tool. */
     static String key(Method method) {
-        StringBuilder key = new StringBuilder(method.getDeclaringClass().getName()).append('#')
-                .append(method.getName()).append('(');
+        StringBuilder key = new StringBuilder(PackagePrefix.unrelocated(method.getDeclaringClass().getName()))
+                .append('#').append(method.getName()).append('(');
         Class<?>[] parameters = method.getParameterTypes();
         for (int i = 0; i < parameters.length; i++) {
-            key.append(i == 0 ? "" : ",").append(parameters[i].getTypeName());
+            key.append(i == 0 ? "" : ",").append(PackagePrefix.unrelocated(parameters[i].getTypeName()));
         }
         return key.append(')').toString();
     }

@@ -27,8 +27,12 @@ import java.util.stream.Stream;
  * skipped, so a change in the C that this reader does not understand fails the test that uses it.
  */
 final class JniSources {
-    /** Functions that return a class, and the index of their argument that names it (slashes or dots). */
-    private static final Map<String, Integer> CLASS_LOADERS = Map.of("FindClass", 1, "loadClassUninitialised", 2);
+    /**
+     * Functions that return a class, and the index of their argument that names it (slashes or dots): the name before
+     * any relocation by a shading tool, which the metadata names too.
+     */
+    private static final Map<String, Integer> CLASS_LOADERS = Map.of("FindClass", 1, "loadClassUninitialised", 2,
+            "gonetpoll_jni_find_class", 1);
 
     private static final Pattern DEFINE = Pattern.compile("(?m)^#define\\s+(\\w+)\\s+(\"(?:[^\"\\\\]|\\\\.)*\")");
     private static final Pattern FUNCTION = Pattern.compile("(?m)^(?:[A-Za-z_]\\w*[ \\t*]+)+(\\w+)\\s*\\(([^;{)]*)\\)\\s*\\{");
