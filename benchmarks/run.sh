@@ -5,8 +5,10 @@
 #
 # usage: benchmarks/run.sh [--quick] [suite options]
 #   --quick   smoke run: 1 run, short warm-up, 1,000 idle connections; under 5 minutes, not for comparison
-#   (full run: 3 interleaved runs, 15 s warm-up per server start, 10,000 idle connections; 37 min measured)
-#   further options: --runs N, --only a,b,...(scenario letters), --no-strace, --out DIR
+#   (full run: 3 interleaved runs, 15 s warm-up per server start, 10,000 idle connections; 37 min measured for
+#   a-g; h, the spin/busy-wait comparison, starts 8 servers per run and adds about 20 min)
+#   further options: --runs N, --only a,b,...(scenario letters), --no-strace, --out DIR, --warmup-seconds S,
+#   --measure-seconds S, --spin-idle-seconds S (h's idle measurement)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

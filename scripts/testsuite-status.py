@@ -25,6 +25,8 @@ EPOLL_RUNS = {
     "SocketRstTest", "SocketShutdownOutputByPeerTest", "SocketShutdownOutputBySelfTest",
     "SocketSslClientRenegotiateTest", "SocketSslEchoTest", "SocketSslGreetingTest", "SocketSslSessionReuseTest",
     "SocketStartTlsTest", "SocketStringEchoTest", "WriteBeforeRegisteredTest", "EventLoopTest",
+    # EpollSocketStringEchoBusyWaitTest: SocketStringEchoTest on loops whose SelectStrategy is BUSY_WAIT.
+    "SocketStringEchoBusyWaitTest",
     # Its Unix-domain set (EpollDomainSocket*Test, EpollAbstractDomainSocketEchoTest).
     "DomainSocketAddressesTest", "DomainSocketDataReadInitialStateTest", "DomainSocketEchoTest",
     "AbstractDomainSocketEchoTest", "DomainSocketFdTest", "DomainSocketFileRegionTest",

@@ -12,7 +12,7 @@
  *   --messages M: M round trips per connection after the warm-up, then stop.
  * prints "echo-load measuring" when the warm-up ends, and at the end one line:
  *   echo-load mode=pingpong connections=N message-size=B round-trips=R round-trips/s=X rtt-p50-us=A
- *   rtt-p99-us=B result=ok|FAILED
+ *   rtt-p99-us=B rtt-p999-us=C result=ok|FAILED
  * exit status 0 only if every connection finished and every byte matched.
  */
 #define _GNU_SOURCE
@@ -75,11 +75,12 @@ static long number(const char *flag, const char *value, long min, long max) {
     return v;
 }
 
-static uint64_t percentile_micros(uint64_t total, int percent) {
+/* The smallest bucket that holds at least permille/1000 of the round trips (rounded up). */
+static uint64_t percentile_micros(uint64_t total, int permille) {
     if (total == 0) {
         return 0;
     }
-    uint64_t rank = (total * (uint64_t) percent + 99) / 100, seen = 0;
+    uint64_t rank = (total * (uint64_t) permille + 999) / 1000, seen = 0;
     for (int i = 0; i < HISTOGRAM_BUCKETS; i++) {
         seen += histogram[i];
         if (seen >= rank) {
@@ -244,8 +245,8 @@ int main(int argc, char **argv) {
         }
     }
     printf("echo-load mode=pingpong connections=%d message-size=%d round-trips=%" PRIu64 " round-trips/s=%.0f "
-           "rtt-p50-us=%" PRIu64 " rtt-p99-us=%" PRIu64 " result=%s\n", connections, size, total,
-           seconds > 0 ? (double) total / seconds : 0.0, percentile_micros(total, 50), percentile_micros(total, 99),
-           failed ? "FAILED" : "ok");
+           "rtt-p50-us=%" PRIu64 " rtt-p99-us=%" PRIu64 " rtt-p999-us=%" PRIu64 " result=%s\n", connections, size,
+           total, seconds > 0 ? (double) total / seconds : 0.0, percentile_micros(total, 500),
+           percentile_micros(total, 990), percentile_micros(total, 999), failed ? "FAILED" : "ok");
     return failed ? 1 : 0;
 }

@@ -38,7 +38,8 @@ import java.util.concurrent.TimeUnit;
  * silence between bytes, not the time a whole request may take (Go's {@code ReadHeaderTimeout}).
  */
 final class HttpHelloServer {
-    static final Set<String> OPTIONS = Set.of("transport", "host", "port", "uds", "threads", "read-timeout-millis");
+    static final Set<String> OPTIONS = Set.of("transport", "host", "port", "uds", "threads", "read-timeout-millis",
+            LoopTuning.SPIN_MICROS, LoopTuning.BUSY_WAIT);
 
     private HttpHelloServer() {
     }

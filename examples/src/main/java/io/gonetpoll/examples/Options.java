@@ -7,10 +7,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code --name value} options of one subcommand. Every option must be declared by the subcommand; unknown
- * names and malformed numbers are {@link UsageException}s that say which option and value.
+ * {@code --name value} options of one subcommand, and {@code --name} flags (those in {@link #FLAGS}, which take
+ * no value). Every option must be declared by the subcommand; unknown names and malformed numbers are
+ * {@link UsageException}s that say which option and value.
  */
 final class Options {
+    /** The options that are flags: present or absent, no value. */
+    static final Set<String> FLAGS = Set.of(LoopTuning.BUSY_WAIT);
+
     private final Map<String, String> values = new HashMap<>();
 
     Options(String[] args, int from, Set<String> known) {
@@ -24,6 +28,10 @@ final class Options {
                 throw new UsageException("unknown option --" + name + " (this subcommand takes --"
                         + String.join(", --", known) + ')');
             }
+            if (FLAGS.contains(name)) {
+                values.put(name, "");
+                continue;
+            }
             if (i + 1 >= args.length) {
                 throw new UsageException("option --" + name + " needs a value");
             }
@@ -36,6 +44,11 @@ final class Options {
     }
 
     boolean has(String name) {
+        return values.containsKey(name);
+    }
+
+    /** Whether the flag {@code --name} was given. */
+    boolean flag(String name) {
         return values.containsKey(name);
     }
 

@@ -19,7 +19,8 @@ import java.util.Set;
  * a read that finds data latched needs no syscall before the {@code read(2)}.
  */
 final class Proxy {
-    static final Set<String> OPTIONS = Set.of("transport", "host", "port", "threads", "remote-host", "remote-port");
+    static final Set<String> OPTIONS = Set.of("transport", "host", "port", "threads", "remote-host", "remote-port",
+            LoopTuning.SPIN_MICROS, LoopTuning.BUSY_WAIT);
 
     private Proxy() {
     }

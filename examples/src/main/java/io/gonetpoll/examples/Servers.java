@@ -20,13 +20,16 @@ final class Servers {
      * Serves {@code childHandler} until the process is killed; SIGTERM shuts the groups down gracefully.
      * Prints {@code listening on <host>:<port> transport=<t> threads=<n>} once bound (tests wait for it); with
      * {@code --uds PATH} it listens on that Unix-domain socket instead and prints {@code listening on unix:PATH ...}.
+     * {@code --spin-micros N} / {@code --busy-wait} tune the worker loops ({@link LoopTuning}); the boss loop,
+     * which only accepts, waits the default way.
      */
     static void serve(Options options, int defaultPort, ChannelHandler childHandler,
                       Consumer<ServerBootstrap> configure) throws InterruptedException {
         Transport transport = options.transport();
         int threads = options.threads();
+        LoopTuning tuning = LoopTuning.parse(options, transport);
         EventLoopGroup boss = transport.newGroup(1, "boss");
-        EventLoopGroup workers = transport.newGroup(threads, "worker");
+        EventLoopGroup workers = transport.newGroup(threads, "worker", tuning);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
             workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

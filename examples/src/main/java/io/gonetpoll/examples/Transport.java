@@ -2,7 +2,6 @@ package io.gonetpoll.examples;
 
 import io.gonetpoll.channel.GoNetpoll;
 import io.gonetpoll.channel.GoNetpollDomainSocketChannel;
-import io.gonetpoll.channel.GoNetpollIoHandler;
 import io.gonetpoll.channel.GoNetpollServerDomainSocketChannel;
 import io.gonetpoll.channel.GoNetpollServerSocketChannel;
 import io.gonetpoll.channel.GoNetpollSocketChannel;
@@ -11,10 +10,8 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.Channel;
-import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
-import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
@@ -37,23 +34,22 @@ enum Transport {
     GONETPOLL("gonetpoll", GoNetpollServerSocketChannel.class, GoNetpollSocketChannel.class,
             GoNetpollServerDomainSocketChannel.class, GoNetpollDomainSocketChannel.class) {
         @Override
-        IoHandlerFactory newIoHandlerFactory() {
+        IoHandlerFactory newIoHandlerFactory(LoopTuning tuning) {
             GoNetpoll.ensureAvailability();
-            return GoNetpollIoHandler.newFactory();
+            return tuning.goNetpoll();
         }
     },
     EPOLL("epoll", EpollServerSocketChannel.class, EpollSocketChannel.class,
             EpollServerDomainSocketChannel.class, EpollDomainSocketChannel.class) {
         @Override
-        IoHandlerFactory newIoHandlerFactory() {
-            Epoll.ensureAvailability();
-            return EpollIoHandler.newFactory();
+        IoHandlerFactory newIoHandlerFactory(LoopTuning tuning) {
+            return tuning.epoll();
         }
     },
     IO_URING("io_uring", IoUringServerSocketChannel.class, IoUringSocketChannel.class,
             IoUringServerDomainSocketChannel.class, IoUringDomainSocketChannel.class) {
         @Override
-        IoHandlerFactory newIoHandlerFactory() {
+        IoHandlerFactory newIoHandlerFactory(LoopTuning tuning) {
             IoUring.ensureAvailability();
             return IoUringIoHandler.newFactory();
         }
@@ -61,7 +57,7 @@ enum Transport {
     /** Unix-domain sockets on NIO take the JDK's addresses, not Netty's DomainSocketAddress: not offered here. */
     NIO("nio", NioServerSocketChannel.class, NioSocketChannel.class, null, null) {
         @Override
-        IoHandlerFactory newIoHandlerFactory() {
+        IoHandlerFactory newIoHandlerFactory(LoopTuning tuning) {
             return NioIoHandler.newFactory();
         }
     };
@@ -99,11 +95,19 @@ enum Transport {
         return channelClass;
     }
 
-    abstract IoHandlerFactory newIoHandlerFactory();
+    /**
+     * The transport's IoHandler factory with {@code tuning}, which {@link LoopTuning#parse} has checked against
+     * this transport (io_uring and NIO get only {@link LoopTuning#NONE}).
+     */
+    abstract IoHandlerFactory newIoHandlerFactory(LoopTuning tuning);
 
     EventLoopGroup newGroup(int threads, String role) {
+        return newGroup(threads, role, LoopTuning.NONE);
+    }
+
+    EventLoopGroup newGroup(int threads, String role, LoopTuning tuning) {
         return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(cliName + '-' + role),
-                newIoHandlerFactory());
+                newIoHandlerFactory(tuning));
     }
 
     static Transport parse(String name) {

@@ -5,14 +5,18 @@ import io.netty.channel.IoHandler;
 import io.netty.channel.IoHandlerContext;
 import io.netty.channel.IoOps;
 import io.netty.channel.IoRegistration;
+import io.netty.channel.SelectStrategy;
+import io.netty.channel.SelectStrategyFactory;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.channel.unix.IovArray;
+import io.netty.util.IntSupplier;
 import io.netty.util.concurrent.ThreadAwareExecutor;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
@@ -30,11 +34,13 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * operation or latches the edge. Operations that stopped with readiness left wait in a {@link ReadyQueue}
  * and run at the next turn, after the loop has polled (without blocking) for everyone else.
  *
- * <p>A turn of {@link #run}: if the ready queue is empty and Netty allows blocking, publish "sleeping"
- * ({@link Wakeup}), re-check, and wait until the next scheduled task is due — with {@code epoll_pwait2}
- * (nanoseconds) where the kernel has it, else {@code epoll_wait} with the timeout rounded up to whole
- * milliseconds so the loop never wakes early and spins; otherwise poll without waiting. Then dispatch the
- * events, then run the ready queue.
+ * <p>A turn of {@link #run}: the loop's {@link SelectStrategy} (Netty's default unless configured) is told
+ * whether work is pending (ready-queue entries, or tasks Netty must run). With work pending the default polls
+ * without waiting. Otherwise it selects: if the last turn found IO and spinning is configured, poll for up to
+ * the spin window ({@link SpinPolicy}); then publish "sleeping" ({@link Wakeup}), re-check, and wait until the
+ * next scheduled task is due — with {@code epoll_pwait2} (nanoseconds) where the kernel has it, else
+ * {@code epoll_wait} with the timeout rounded up to whole milliseconds so the loop never wakes early and spins.
+ * {@code BUSY_WAIT} polls once and never blocks. Then dispatch the events, then run the ready queue.
  */
 public final class GoNetpollIoHandler implements IoHandler {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(GoNetpollIoHandler.class);
@@ -53,11 +59,22 @@ public final class GoNetpollIoHandler implements IoHandler {
     private final SharedDeadlineWheel deadlineWheel;
     /** The factory that made this loop; told when it is destroyed, so that its totals outlive it. */
     private final GoNetpollIoHandlerFactory factory;
+    private final SelectStrategy selectStrategy;
+    private final SpinPolicy spin;
+    /** {@code epoll_wait} with a zero timeout, for the select strategy and the spin. */
+    private final IntSupplier pollNow = () -> epollWait(0);
 
     GoNetpollIoHandler(ThreadAwareExecutor executor, GoNetpollIoHandlerConfig config,
                        GoNetpollIoHandlerFactory factory) {
         GoNetpoll.ensureAvailability();
         this.executor = executor;
+        // Before any fd is opened: a strategy factory that throws leaves nothing to close.
+        SelectStrategy strategy = config.getSelectStrategyFactory().newSelectStrategy();
+        if (strategy == null) {
+            throw new NullPointerException("the SelectStrategyFactory returned no SelectStrategy");
+        }
+        selectStrategy = strategy;
+        spin = new SpinPolicy(TimeUnit.MICROSECONDS.toNanos(config.getSpinBudgetMicros()), counters);
         FileDescriptor epoll = null;
         FileDescriptor eventFd = null;
         IovArray iov = null;
@@ -103,6 +120,20 @@ public final class GoNetpollIoHandler implements IoHandler {
         return newFactory(new GoNetpollIoHandlerConfig().setMaxEventsPerWait(maxEventsPerWait));
     }
 
+    /**
+     * A factory whose loops read at most {@code maxEvents} events per wait ({@code 0}: the default) and ask
+     * {@code selectStrategyFactory}'s strategies how to wait, as {@code EpollIoHandler.newFactory(maxEvents,
+     * selectStrategyFactory)} does: {@code SelectStrategy.BUSY_WAIT} makes them poll epoll without ever blocking.
+     */
+    public static GoNetpollIoHandlerFactory newFactory(int maxEvents, SelectStrategyFactory selectStrategyFactory) {
+        if (maxEvents < 0) {
+            throw new IllegalArgumentException("maxEvents: " + maxEvents + " (expected: >= 0)");
+        }
+        GoNetpollIoHandlerConfig config = new GoNetpollIoHandlerConfig()
+                .setSelectStrategyFactory(selectStrategyFactory);
+        return newFactory(maxEvents == 0 ? config : config.setMaxEventsPerWait(maxEvents));
+    }
+
     /** A factory with a copy of {@code config}. Fails at once if GoNetpoll cannot run on this machine. */
     public static GoNetpollIoHandlerFactory newFactory(GoNetpollIoHandlerConfig config) {
         GoNetpoll.ensureAvailability();
@@ -117,11 +148,18 @@ public final class GoNetpollIoHandler implements IoHandler {
         int handled = 0;
         try {
             int ready = waitForEvents(context);
+            if (ready == SelectStrategy.CONTINUE) {
+                if (context.shouldReportActiveIoTime()) {
+                    context.reportActiveIoTime(0);
+                }
+                return 0;
+            }
             long start = context.shouldReportActiveIoTime() ? System.nanoTime() : 0;
             handled = dispatch(ready);
             int ran = readyQueue.runQueued();
             counters.add(LoopCounters.READY_QUEUE_RUNS, ran);
             handled += ran;
+            spin.turnEnded(handled > 0);
             if (context.shouldReportActiveIoTime()) {
                 context.reportActiveIoTime(System.nanoTime() - start);
             }
@@ -133,9 +171,34 @@ public final class GoNetpollIoHandler implements IoHandler {
         return handled;
     }
 
-    private int waitForEvents(IoHandlerContext context) throws IOException {
-        if (!readyQueue.isEmpty() || !context.canBlock()) {
-            return epollWait(0);
+    /**
+     * Fills the event array as the select strategy says; returns the number of events, or
+     * {@link SelectStrategy#CONTINUE} when the strategy skips this turn's IO.
+     */
+    private int waitForEvents(IoHandlerContext context) throws Exception {
+        boolean workPending = !readyQueue.isEmpty() || !context.canBlock();
+        int strategy = selectStrategy.calculateStrategy(pollNow, workPending);
+        switch (strategy) {
+            case SelectStrategy.CONTINUE:
+                return SelectStrategy.CONTINUE;
+            case SelectStrategy.BUSY_WAIT:
+                int ready = epollWait(0);
+                if (ready == 0) {
+                    Thread.onSpinWait();
+                }
+                return ready;
+            case SelectStrategy.SELECT:
+                return workPending ? epollWait(0) : spinThenPark(context);
+            default:
+                // The strategy polled through pollNow: its events are in the array.
+                return strategy;
+        }
+    }
+
+    private int spinThenPark(IoHandlerContext context) throws Exception {
+        int found = spin.spin(context, pollNow);
+        if (found != SpinPolicy.PARK) {
+            return found;
         }
         wakeup.prepareToSleep();
         try {
@@ -144,7 +207,10 @@ public final class GoNetpollIoHandler implements IoHandler {
             if (!context.canBlock()) {
                 return epollWait(0);
             }
-            return epollWait(context.delayNanos(System.nanoTime()));
+            spin.parking();
+            int ready = epollWait(context.delayNanos(System.nanoTime()));
+            spin.parked();
+            return ready;
         } finally {
             wakeup.awake();
         }
@@ -153,6 +219,9 @@ public final class GoNetpollIoHandler implements IoHandler {
     /** Waits at most {@code timeoutNanos} ({@code 0}: poll). Go: {@code netpoll(delay)}. */
     private int epollWait(long timeoutNanos) throws IOException {
         counters.increment(LoopCounters.EPOLL_WAITS);
+        if (timeoutNanos != 0) {
+            counters.increment(LoopCounters.BLOCKING_WAITS);
+        }
         int fd = epollFd.intValue();
         if (Native.EPOLL_PWAIT2_SUPPORTED) {
             return Native.epollPwait2(fd, events.address(), events.capacity(), timeoutNanos);

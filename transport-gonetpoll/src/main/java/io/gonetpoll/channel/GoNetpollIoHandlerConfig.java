@@ -1,5 +1,9 @@
 package io.gonetpoll.channel;
 
+import io.netty.channel.DefaultSelectStrategyFactory;
+import io.netty.channel.SelectStrategy;
+import io.netty.channel.SelectStrategyFactory;
+
 /**
  * Settings of a {@link GoNetpollIoHandler}, copied when a factory is made (later changes to this object do not
  * affect loops already configured with it).
@@ -16,6 +20,19 @@ package io.gonetpoll.channel;
  *       and {@code READ_TIMEOUT_MILLIS}/{@code WRITE_TIMEOUT_MILLIS} fire up to one tick late. The wheel's
  *       thread wakes every tick while any deadline is pending (it stops when none is), so a shorter tick
  *       costs CPU in proportion (measured in docs/benchmarks/analysis.md).</td></tr>
+ *   <tr><td>{@link #setSpinBudgetMicros(long) spinBudgetMicros}</td><td>0 (off)</td>
+ *       <td>after a loop turn that found IO, the loop polls epoll with a zero timeout for up to this long before
+ *       it blocks, so a request arriving meanwhile is served without the loop sleeping and being woken. The
+ *       window adapts: it grows (up to this budget) while spinning finds IO and shrinks to nothing when it does
+ *       not; a runnable task ends a spin at once. It trades CPU for latency: a loop spins on its core whenever
+ *       it has just done IO (when it pays: README, "Spin before parking"; the policy, state by state: the
+ *       package-private {@code SpinPolicy}).</td></tr>
+ *   <tr><td>{@link #setSelectStrategyFactory(SelectStrategyFactory) selectStrategyFactory}</td>
+ *       <td>Netty's default</td>
+ *       <td>Netty's {@link SelectStrategy}, honoured as Netty's epoll honours it: asked at every loop turn
+ *       whether there are tasks; {@link SelectStrategy#SELECT} waits (spinning first, if configured),
+ *       {@link SelectStrategy#BUSY_WAIT} polls without ever blocking, {@link SelectStrategy#CONTINUE} skips the
+ *       turn's IO, and a value &gt;= 0 is the number of events its poll found.</td></tr>
  * </table>
  */
 public final class GoNetpollIoHandlerConfig {
@@ -24,8 +41,12 @@ public final class GoNetpollIoHandlerConfig {
 
     static final long DEFAULT_DEADLINE_TICK_MILLIS = 10;
 
+    static final long MAX_SPIN_BUDGET_MICROS = 1_000_000;
+
     private int maxEventsPerWait = DEFAULT_MAX_EVENTS_PER_WAIT;
     private long deadlineTickMillis = DEFAULT_DEADLINE_TICK_MILLIS;
+    private long spinBudgetMicros;
+    private SelectStrategyFactory selectStrategyFactory = DefaultSelectStrategyFactory.INSTANCE;
 
     public int getMaxEventsPerWait() {
         return maxEventsPerWait;
@@ -54,14 +75,43 @@ public final class GoNetpollIoHandlerConfig {
         return this;
     }
 
+    public long getSpinBudgetMicros() {
+        return spinBudgetMicros;
+    }
+
+    /** Sets the longest spin before a loop blocks, 0 (off, the default) to 1,000,000 µs. */
+    public GoNetpollIoHandlerConfig setSpinBudgetMicros(long spinBudgetMicros) {
+        if (spinBudgetMicros < 0 || spinBudgetMicros > MAX_SPIN_BUDGET_MICROS) {
+            throw new IllegalArgumentException("spinBudgetMicros: " + spinBudgetMicros + " (expected: 0-"
+                    + MAX_SPIN_BUDGET_MICROS + ")");
+        }
+        this.spinBudgetMicros = spinBudgetMicros;
+        return this;
+    }
+
+    public SelectStrategyFactory getSelectStrategyFactory() {
+        return selectStrategyFactory;
+    }
+
+    /** Sets the factory of each loop's {@link SelectStrategy} (one strategy per loop, as on Netty's epoll). */
+    public GoNetpollIoHandlerConfig setSelectStrategyFactory(SelectStrategyFactory selectStrategyFactory) {
+        if (selectStrategyFactory == null) {
+            throw new NullPointerException("selectStrategyFactory");
+        }
+        this.selectStrategyFactory = selectStrategyFactory;
+        return this;
+    }
+
     GoNetpollIoHandlerConfig copy() {
         return new GoNetpollIoHandlerConfig().setMaxEventsPerWait(maxEventsPerWait)
-                .setDeadlineTickMillis(deadlineTickMillis);
+                .setDeadlineTickMillis(deadlineTickMillis).setSpinBudgetMicros(spinBudgetMicros)
+                .setSelectStrategyFactory(selectStrategyFactory);
     }
 
     @Override
     public String toString() {
         return "GoNetpollIoHandlerConfig{maxEventsPerWait=" + maxEventsPerWait + ", deadlineTickMillis="
-                + deadlineTickMillis + '}';
+                + deadlineTickMillis + ", spinBudgetMicros=" + spinBudgetMicros + ", selectStrategyFactory="
+                + selectStrategyFactory + '}';
     }
 }

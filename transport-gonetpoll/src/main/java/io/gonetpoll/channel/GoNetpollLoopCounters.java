@@ -19,9 +19,49 @@ public final class GoNetpollLoopCounters {
         this.wakeupsWritten = wakeupsWritten;
     }
 
-    /** Calls to {@code epoll_wait}/{@code epoll_pwait2}. */
+    /**
+     * Calls to {@code epoll_wait}/{@code epoll_pwait2}: one per loop turn, plus the polls of a spin
+     * ({@link #spinPolls()}) when the loop spins before it parks.
+     */
     public long epollWaits() {
         return values[LoopCounters.EPOLL_WAITS];
+    }
+
+    /**
+     * Waits with a timeout, in which the loop may have parked in the kernel until an event, a wakeup or its next
+     * scheduled task; the other waits are polls (a zero timeout). A loop under Netty's
+     * {@code SelectStrategy.BUSY_WAIT} makes none.
+     */
+    public long blockingWaits() {
+        return values[LoopCounters.BLOCKING_WAITS];
+    }
+
+    /**
+     * Spins begun: waits that polled for up to the spin window before parking
+     * ({@link GoNetpollIoHandlerConfig#setSpinBudgetMicros(long)}); always 0 with spinning off.
+     */
+    public long spins() {
+        return values[LoopCounters.SPINS];
+    }
+
+    /** Zero-timeout polls made while spinning (included in {@link #epollWaits()}). */
+    public long spinPolls() {
+        return values[LoopCounters.SPIN_POLLS];
+    }
+
+    /** Nanoseconds spent spinning, in all. */
+    public long spinNanos() {
+        return values[LoopCounters.SPIN_NANOS];
+    }
+
+    /** Epoll events returned by the polls of a spin: IO that a parked loop would have been woken for. */
+    public long spinEvents() {
+        return values[LoopCounters.SPIN_EVENTS];
+    }
+
+    /** Spins that found nothing within their window and parked (each halves the window; see the config). */
+    public long spinMisses() {
+        return values[LoopCounters.SPIN_MISSES];
     }
 
     /** Events returned by the waits for sockets (the eventfd's are in {@link #wakeupEvents()}). */
@@ -122,7 +162,9 @@ public final class GoNetpollLoopCounters {
 
     @Override
     public String toString() {
-        return "GoNetpollLoopCounters{epollWaits=" + epollWaits() + ", events=" + events()
+        return "GoNetpollLoopCounters{epollWaits=" + epollWaits() + ", blockingWaits=" + blockingWaits()
+                + ", spins=" + spins() + ", spinPolls=" + spinPolls() + ", spinNanos=" + spinNanos()
+                + ", spinEvents=" + spinEvents() + ", spinMisses=" + spinMisses() + ", events=" + events()
                 + ", staleEventsDropped=" + staleEventsDropped() + ", wakeupEvents=" + wakeupEvents()
                 + ", wakeupsWritten=" + wakeupsWritten + ", epollCtlAdds=" + epollCtlAdds()
                 + ", epollCtlDels=" + epollCtlDels() + ", readyQueueRuns=" + readyQueueRuns()

@@ -31,7 +31,15 @@ final class LoopCounters {
     static final int DEADLINE_EXPIRIES = 15;
     static final int RECEIVE_QUEUE_QUERIES = 16;
     static final int ACCEPT_QUEUE_QUERIES = 17;
-    static final int COUNT = 18;
+    /** Waits with a timeout: the loop may have parked in the kernel (a subset of {@link #EPOLL_WAITS}). */
+    static final int BLOCKING_WAITS = 18;
+    /** Spins begun, their zero-timeout polls (also in {@link #EPOLL_WAITS}), time, events found, misses. */
+    static final int SPINS = 19;
+    static final int SPIN_POLLS = 20;
+    static final int SPIN_NANOS = 21;
+    static final int SPIN_EVENTS = 22;
+    static final int SPIN_MISSES = 23;
+    static final int COUNT = 24;
 
     private static final VarHandle ELEMENT = MethodHandles.arrayElementVarHandle(long[].class);
 

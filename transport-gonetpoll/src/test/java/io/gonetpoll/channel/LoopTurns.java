@@ -26,8 +26,9 @@ final class LoopTurns {
      * its events, ready queue: {@link GoNetpollIoHandler#run}) that began after this call, and every task that
      * turn queued. {@code epollWaits} counts the loop's waits (its factory's
      * {@link GoNetpollLoopCounters#epollWaits()} in a one-loop group): a wait is counted as a turn begins, so two
-     * more than now means a turn that began after this call has ended. Each task submitted here also wakes a
-     * loop that sleeps in its wait.
+     * more than now means a turn that began after this call has ended. That holds for a loop that does not spin
+     * (the default): a spinning loop makes many waits in one turn. Each task submitted here also wakes a loop
+     * that sleeps in its wait.
      */
     static void await(EventLoop loop, LongSupplier epollWaits) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);

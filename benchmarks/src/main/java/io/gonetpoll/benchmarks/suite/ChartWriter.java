@@ -94,6 +94,46 @@ final class ChartWriter {
         return save(chart, name);
     }
 
+    /** Scenario h: one figure of one measure per wait-strategy variant, one bar per run. */
+    String spin(String name, String title, String yTitle, String measure, ToDoubleFunction<SpinSample> figure,
+                int runs) throws IOException {
+        CategoryChart chart = chart(title, "server", yTitle);
+        chart.getStyler().setXAxisLabelRotation(20); // eight long names side by side
+        List<String> variants = SpinRunner.names();
+        for (int run = 1; run <= runs; run++) {
+            List<Double> values = new ArrayList<>();
+            for (String variant : variants) {
+                int r = run;
+                values.add(orZero(SpinRunner.of(results, measure, variant).stream().filter(s -> s.run == r)
+                        .mapToDouble(figure).findFirst().orElse(Double.NaN)));
+            }
+            chart.addSeries("run " + run, variants, values);
+        }
+        return save(chart, name);
+    }
+
+    /** Scenario h: the median RTT percentiles of one ping-pong per variant, one series per percentile. */
+    String spinLatency(String name, String title, String measure) throws IOException {
+        CategoryChart chart = chart(title, "server", "µs (median over runs)");
+        chart.getStyler().setXAxisLabelRotation(20);
+        List<String> variants = SpinRunner.names();
+        String[] labels = {"p50", "p99", "p99.9"};
+        List<ToDoubleFunction<SpinSample>> figures = List.of(s -> s.rttP50Micros, s -> s.rttP99Micros,
+                s -> s.rttP999Micros);
+        for (int i = 0; i < labels.length; i++) {
+            List<Double> values = new ArrayList<>();
+            for (String variant : variants) {
+                List<Double> runs = new ArrayList<>();
+                for (SpinSample s : SpinRunner.of(results, measure, variant)) {
+                    runs.add(figures.get(i).applyAsDouble(s));
+                }
+                values.add(orZero(Stats.of(runs).median));
+            }
+            chart.addSeries(labels[i], variants, values);
+        }
+        return save(chart, name);
+    }
+
     private String relativeToEpoll(String name, String title, ToDoubleFunction<Sample> figure) throws IOException {
         List<Scenario> scenarios = results.scenarios();
         List<String> ids = new ArrayList<>();

@@ -20,6 +20,9 @@ final class EchoClientLoad implements Load {
     static final int STREAM_ROUNDS = 3;
     /** What echo-client and echo-load print when their warm-up ends and counting starts. */
     private static final Pattern MEASURING = Pattern.compile("^echo-(client|load) measuring");
+    static final String RTT_P50 = "RTT p50 µs";
+    static final String RTT_P99 = "RTT p99 µs";
+    static final String RTT_P999 = "RTT p99.9 µs";
 
     private final SuiteSettings settings;
     private final boolean stream;
@@ -28,19 +31,28 @@ final class EchoClientLoad implements Load {
     /** Stream mode: the client's SO_RCVBUF (0: the kernel's) and how many MB one measured run streams. */
     private final int receiveBuffer;
     private final long streamMegabytes;
+    /** Ping-pong: report RTT p50, p99 and p99.9 whatever the number of connections. */
+    private final boolean latencies;
 
     private EchoClientLoad(SuiteSettings settings, boolean stream, int connections, int messageSize,
-                           int receiveBuffer, long streamMegabytes) {
+                           int receiveBuffer, long streamMegabytes, boolean latencies) {
         this.settings = settings;
         this.stream = stream;
         this.connections = connections;
         this.messageSize = messageSize;
         this.receiveBuffer = receiveBuffer;
         this.streamMegabytes = streamMegabytes;
+        this.latencies = latencies;
     }
 
+    /** Ping-pong; RTT p50 and p99 with one connection. */
     static EchoClientLoad pingPong(SuiteSettings settings, int connections, int messageSize) {
-        return new EchoClientLoad(settings, false, connections, messageSize, 0, 0);
+        return new EchoClientLoad(settings, false, connections, messageSize, 0, 0, false);
+    }
+
+    /** Ping-pong with RTT p50, p99 and p99.9 (scenario h). */
+    static EchoClientLoad pingPongLatencies(SuiteSettings settings, int connections, int messageSize) {
+        return new EchoClientLoad(settings, false, connections, messageSize, 0, 0, true);
     }
 
     /**
@@ -48,12 +60,18 @@ final class EchoClientLoad implements Load {
      * reads the echo with an SO_RCVBUF of {@code receiveBuffer} bytes, as fast as it can.
      */
     static EchoClientLoad slowReader(SuiteSettings settings, int chunkSize, int receiveBuffer, long megabytes) {
-        return new EchoClientLoad(settings, true, 1, chunkSize, receiveBuffer, megabytes);
+        return new EchoClientLoad(settings, true, 1, chunkSize, receiveBuffer, megabytes, false);
     }
 
     @Override
     public String[] extraLabels() {
-        return !stream && connections == 1 ? new String[] {"RTT p50 µs", "RTT p99 µs"} : new String[0];
+        if (stream) {
+            return new String[0];
+        }
+        if (latencies) {
+            return new String[] {RTT_P50, RTT_P99, RTT_P999};
+        }
+        return connections == 1 ? new String[] {RTT_P50, RTT_P99} : new String[0];
     }
 
     /**
@@ -126,9 +144,12 @@ final class EchoClientLoad implements Load {
                 result = new LoadResult(kv.number("bytes-echoed") / 1e6, kv.number("MB/s"), client.commandLine);
             } else {
                 result = new LoadResult(kv.number("round-trips"), kv.number("round-trips/s"), client.commandLine);
-                if (connections == 1) {
-                    result.extras.put("RTT p50 µs", kv.number("rtt-p50-us"));
-                    result.extras.put("RTT p99 µs", kv.number("rtt-p99-us"));
+                if (connections == 1 || latencies) {
+                    result.extras.put(RTT_P50, kv.number("rtt-p50-us"));
+                    result.extras.put(RTT_P99, kv.number("rtt-p99-us"));
+                }
+                if (latencies) {
+                    result.extras.put(RTT_P999, kv.number("rtt-p999-us"));
                 }
             }
             window.close(result);

@@ -36,6 +36,7 @@ final class ReportWriter {
         }
         syscalls(charts);
         idle(charts);
+        spin(charts);
         verdict();
         failures();
         rawRuns();
@@ -95,6 +96,14 @@ final class ReportWriter {
                 + " s warm-up, " + settings.idleMeasureSeconds + " s measured, the three variants in the order "
                 + String.join(", ", IdleTimeoutRunner.VARIANTS) + " rotated by one per run; heap per connection is "
                 + "the live heap after full GCs with all connections open minus the same after all closed.");
+        line("- h starts the examples' `echo-server` once per run for each wait strategy (" + String.join(", ",
+                SpinRunner.names()) + "; `--spin-micros N` / `--busy-wait` on its worker loop), in that order "
+                + "rotated by one per run: " + settings.warmupSeconds + " s of warm-up, then "
+                + settings.measureSeconds + " s each of `echo-load` ping-pong with 1 and with 64 connections (64 B), "
+                + "with RTT percentiles from echo-load's 1 µs histogram, then, every connection closed and "
+                + settings.spinIdleSettleSeconds + " s later, its CPU with no load for " + settings.spinIdleSeconds
+                + " s (after the load: Netty starts a loop's thread at its first registration, so a busy-waiting "
+                + "server that never had a connection would not busy-wait).");
         line("");
     }
 
@@ -261,6 +270,83 @@ final class ReportWriter {
         line("");
     }
 
+    /** Scenario h: one table per ping-pong, the idle CPU, the charts. */
+    private void spin(ChartWriter charts) throws IOException {
+        if (results.spin.isEmpty()) {
+            return;
+        }
+        line("## h. Spin before parking and busy-waiting, side by side");
+        line("");
+        line("The same echo server with each way of waiting for IO. A spinning or busy-waiting loop trades CPU "
+                + "for latency: the CPU columns (per round trip under load, and with no load at all) are half of "
+                + "each result. When to turn spinning on: [README](../../README.md#spin-before-parking).");
+        line("");
+        for (String[] measure : new String[][] {{SpinRunner.PING_PONG_1, "Echo ping-pong, 1 connection, 64 B"},
+                {SpinRunner.PING_PONG_64, "Echo ping-pong, 64 connections, 64 B"}}) {
+            line("### " + measure[1]);
+            line("");
+            line("| server | median round trips/s | min–max | vs epoll | RTT p50 µs | RTT p99 µs | RTT p99.9 µs "
+                    + "| server CPU µs/rt | server CPU % | load-gen CPU % | others' CPU % |");
+            line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            double epoll = spinStat(measure[0], "epoll", x -> x.rate).median;
+            for (String variant : SpinRunner.names()) {
+                Stats rate = spinStat(measure[0], variant, x -> x.rate);
+                line("| " + variant + " | " + fmt(rate.median) + " | " + fmt(rate.min) + "–" + fmt(rate.max) + " | "
+                        + ratio(rate.median, epoll) + " | "
+                        + fmt(spinStat(measure[0], variant, x -> x.rttP50Micros).median) + " | "
+                        + fmt(spinStat(measure[0], variant, x -> x.rttP99Micros).median) + " | "
+                        + fmt(spinStat(measure[0], variant, x -> x.rttP999Micros).median) + " | "
+                        + fmt(spinStat(measure[0], variant, x -> x.serverCpuMicrosPerRoundTrip).median) + " | "
+                        + fmt(spinStat(measure[0], variant, x -> x.serverCpuPercent).median) + " | "
+                        + fmt(spinStat(measure[0], variant, x -> x.loadCpuPercent).median) + " | "
+                        + fmt(spinStat(measure[0], variant, x -> x.otherCpuPercent).median) + " |");
+            }
+            line("");
+            line("![h " + measure[0] + "](" + charts.spin("h-" + measure[0], "h. " + measure[1] + " (higher is better)",
+                    "round trips/s", measure[0], x -> x.rate, settings.runs) + ")");
+            line("");
+            line("![h " + measure[0] + " RTT](" + charts.spinLatency("h-" + measure[0] + "-rtt", "h. " + measure[1]
+                    + ": RTT percentiles (lower is better)", measure[0]) + ")");
+            line("");
+        }
+        line("### Idle server: CPU with no load, after the ping-pongs (every connection closed)");
+        line("");
+        line("| server | median server CPU % of a core | min–max | others' CPU % |");
+        line("|---|---:|---:|---:|");
+        for (String variant : SpinRunner.names()) {
+            Stats cpu = spinStat(SpinRunner.IDLE, variant, x -> x.serverCpuPercent);
+            line("| " + variant + " | " + fmt(cpu.median) + " | " + fmt(cpu.min) + "–" + fmt(cpu.max) + " | "
+                    + fmt(spinStat(SpinRunner.IDLE, variant, x -> x.otherCpuPercent).median) + " |");
+        }
+        line("");
+        line("![h idle CPU](" + charts.spin("h-idle-cpu", "h. Server CPU with no load (lower is better)",
+                "% of one core", SpinRunner.IDLE, x -> x.serverCpuPercent, settings.runs) + ")");
+        line("");
+        List<String> problems = results.spin.stream().filter(x -> !x.problems.isBlank())
+                .map(x -> "run " + x.run + " " + x.variant + " " + x.measure + ": " + x.problems.replace('\n', ' '))
+                .collect(Collectors.toList());
+        if (!problems.isEmpty()) {
+            line("Load generator reported: " + String.join("; ", problems));
+            line("");
+        }
+        line("Every run of h:");
+        line("");
+        line("| measure | run | server | round trips/s | RTT p50/p99/p99.9 µs | server CPU µs/rt | server CPU % |");
+        line("|---|---:|---|---:|---|---:|---:|");
+        for (SpinSample x : results.spin) {
+            line("| " + x.measure + " | " + x.run + " | " + x.variant + " | " + fmt(x.rate) + " | "
+                    + (x.measure.equals(SpinRunner.IDLE) ? "–" : fmt(x.rttP50Micros) + " / " + fmt(x.rttP99Micros)
+                    + " / " + fmt(x.rttP999Micros)) + " | " + fmt(x.serverCpuMicrosPerRoundTrip) + " | "
+                    + fmt(x.serverCpuPercent) + " |");
+        }
+        line("");
+    }
+
+    private Stats spinStat(String measure, String variant, ToDoubleFunction<SpinSample> figure) {
+        return Stats.of(SpinRunner.of(results, measure, variant).stream().map(figure::applyAsDouble)
+                .collect(Collectors.toList()));
+    }
+
     /** Facts only: where the medians put GoNetpoll, and whether the run ranges overlap (i.e. noise). */
     private void verdict() {
         line("## Where GoNetpoll wins and loses");
@@ -292,6 +378,13 @@ final class ReportWriter {
                     .map(s -> s.transport + " " + fmt(s.perOperation(s.summary.total)) + "/" + scenario.operation
                             + " with " + s.summary.epollCtlMod + " epoll_ctl MOD")
                     .collect(Collectors.joining(", ")) + ".");
+        }
+        if (!results.spin.isEmpty()) {
+            line("- **h**: ping-pong with 1 connection, median round trips/s and RTT p99, and the idle server's CPU: "
+                    + SpinRunner.names().stream().map(v -> v + " " + fmt(spinStat(SpinRunner.PING_PONG_1, v,
+                    x -> x.rate).median) + " rt/s, p99 " + fmt(spinStat(SpinRunner.PING_PONG_1, v,
+                    x -> x.rttP99Micros).median) + " µs, idle " + fmt(spinStat(SpinRunner.IDLE, v,
+                    x -> x.serverCpuPercent).median) + " %").collect(Collectors.joining("; ")) + ".");
         }
         if (!results.idle.isEmpty()) {
             line("- **g**: " + IdleTimeoutRunner.VARIANTS.stream().map(v -> v + " "

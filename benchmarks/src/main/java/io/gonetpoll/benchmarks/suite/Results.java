@@ -13,6 +13,8 @@ final class Results {
     /** epoll_ctl counts from runs with only epoll_ctl traced (see {@link EpollCtlTraceRunner}). */
     final List<SyscallSample> epollCtl = new ArrayList<>();
     final List<IdleSample> idle = new ArrayList<>();
+    /** Scenario h: ping-pong and idle CPU per wait strategy (see {@link SpinRunner}). */
+    final List<SpinSample> spin = new ArrayList<>();
     /** Runs that failed, with the reason; the report lists them instead of hiding them. */
     final List<String> failures = new ArrayList<>();
     /** One example of each command the suite ran, by what it is for. */

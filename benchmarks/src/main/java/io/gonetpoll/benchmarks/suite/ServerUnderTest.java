@@ -49,6 +49,12 @@ final class ServerUnderTest implements AutoCloseable {
      */
     static ServerUnderTest start(SuiteSettings settings, String subcommand, String transport, List<String> wrapper)
             throws IOException, InterruptedException {
+        return start(settings, subcommand, transport, wrapper, List.of());
+    }
+
+    /** With {@code serverOptions} added to the example's command line (e.g. {@code --busy-wait}). */
+    static ServerUnderTest start(SuiteSettings settings, String subcommand, String transport, List<String> wrapper,
+                                 List<String> serverOptions) throws IOException, InterruptedException {
         Child backend = null;
         List<String> extra = new ArrayList<>();
         if (subcommand.equals("proxy")) {
@@ -57,6 +63,7 @@ final class ServerUnderTest implements AutoCloseable {
         }
         List<String> command = new ArrayList<>(wrapper);
         command.addAll(example(settings, subcommand, transport));
+        command.addAll(serverOptions);
         command.addAll(extra);
         Child server = Child.start(SuiteSettings.SERVER_CORE, command);
         try {

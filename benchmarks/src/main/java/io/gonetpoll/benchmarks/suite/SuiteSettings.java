@@ -40,6 +40,9 @@ final class SuiteSettings {
     final int idleConnections;
     final int idleWarmupSeconds;
     final int idleMeasureSeconds;
+    /** Scenario h: an idle server's CPU is measured over this long, after this long to settle once it listens. */
+    final int spinIdleSeconds;
+    final int spinIdleSettleSeconds;
     final boolean strace;
     /** Scenario letters to run (a..g); all when empty. */
     final Set<String> only;
@@ -66,6 +69,8 @@ final class SuiteSettings {
         idleConnections = intOption(args, "--idle-connections", quick ? 1_000 : 10_000);
         idleWarmupSeconds = quick ? 1 : 15;
         idleMeasureSeconds = quick ? 3 : 20;
+        spinIdleSeconds = intOption(args, "--spin-idle-seconds", quick ? 2 : 10);
+        spinIdleSettleSeconds = quick ? 1 : 3;
         strace = !args.contains("--no-strace");
         String onlyValue = option(args, "--only", "");
         only = onlyValue.isEmpty() ? Set.of() : new LinkedHashSet<>(Arrays.asList(onlyValue.split(",")));

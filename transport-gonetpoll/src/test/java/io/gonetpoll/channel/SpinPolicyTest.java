@@ -1,0 +1,156 @@
+package io.gonetpoll.channel;
+
+import io.netty.channel.IoEvent;
+import io.netty.channel.IoRegistration;
+import io.netty.channel.ManualIoEventLoop;
+import io.netty.channel.unix.FileDescriptor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link SpinPolicy}'s adaptation on a real loop driven by hand ({@link ManualIoEventLoop}, as in
+ * {@link GoNetpollIoHandlerTest}), with a real eventfd in its epoll set as the IO: the test writes the eventfd to
+ * make IO arrive, and runs the loop with a bounded wait to let it find none. Every turn runs on the test thread,
+ * so each step's effect on the counters is known exactly. The budget is 10 ms, far above the few microseconds a
+ * park for an eventfd already written takes, so the one step that depends on a park being short cannot miss.
+ */
+class SpinPolicyTest {
+    private static final long BUDGET_MICROS = 10_000;
+    /** How long a turn with no IO may wait: longer than the budget, so that such a park is never "short". */
+    private static final long IDLE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** Misses that take the window from the budget to zero: B, B/2, B/4, B/8, B/16 = the floor, then below it. */
+    private static final int MISSES_TO_BACK_OFF = 5;
+
+    private GoNetpollIoHandlerFactory factory;
+    private ManualIoEventLoop loop;
+    private FileDescriptor eventFd;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        factory = GoNetpollIoHandler.newFactory(new GoNetpollIoHandlerConfig().setSpinBudgetMicros(BUDGET_MICROS));
+        loop = new ManualIoEventLoop(Thread.currentThread(), factory);
+        eventFd = Native.newEventFd();
+        IoRegistration registration = loop.register(new EventFdHandle(eventFd)).sync().getNow();
+        // The ADD's writable edge is found with the first io(), by the loop's first turn (it starts COLD).
+        registration.submit(GoNetpollIoOps.EPOLL_ADD);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        loop.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+        while (!loop.isTerminated()) {
+            loop.runNow();
+        }
+        eventFd.close();
+    }
+
+    @Test
+    void missesBackTheWindowOffToNothingAndAShortParkBringsSpinningBack() throws Exception {
+        // IO (found by a park: the loop is COLD), then nothing (a spin that misses, then a park), each time.
+        for (int miss = 1; miss <= MISSES_TO_BACK_OFF; miss++) {
+            io();
+            GoNetpollLoopCounters before = factory.counters();
+            idle();
+            GoNetpollLoopCounters after = factory.counters();
+            assertEquals(miss, after.spins(), "a spin after each IO turn: " + after);
+            assertEquals(miss, after.spinMisses(), after.toString());
+            assertEquals(before.blockingWaits() + 1, after.blockingWaits(), "a miss parks: " + after);
+        }
+
+        // BACKED_OFF: IO, then a wait that parks at once (no spin), timed, and long: the window stays at zero.
+        io();
+        idle();
+        GoNetpollLoopCounters backedOff = factory.counters();
+        assertEquals(MISSES_TO_BACK_OFF, backedOff.spins(), "no spin once the window is zero: " + backedOff);
+
+        // IO, then IO again at once: the (timed) park that finds it is far shorter than the budget, so a spin
+        // would have caught it, and the loop spins again: the next IO is found by a spin, without parking.
+        io();
+        io();
+        GoNetpollLoopCounters rearmed = factory.counters();
+        assertEquals(MISSES_TO_BACK_OFF, rearmed.spins(), rearmed.toString());
+        io();
+        GoNetpollLoopCounters after = factory.counters();
+        assertEquals(MISSES_TO_BACK_OFF + 1, after.spins(), "spinning again: " + after);
+        assertEquals(rearmed.blockingWaits(), after.blockingWaits(), "found by the spin: " + after);
+        assertEquals(rearmed.spinEvents() + 1, after.spinEvents(), after.toString());
+        assertEquals(MISSES_TO_BACK_OFF, after.spinMisses(), after.toString());
+    }
+
+    @Test
+    void aTurnThatOnlyRunsTasksKeepsTheLoopSpinning() throws Exception {
+        io();
+        io(); // the second is found by a spin
+        GoNetpollLoopCounters warm = factory.counters();
+        assertEquals(1, warm.spins(), warm.toString());
+        loop.execute(() -> { });
+        loop.run(IDLE_WAIT_NANOS); // polls (a task is pending), finds no IO, runs the task
+        io();
+        GoNetpollLoopCounters after = factory.counters();
+        assertEquals(2, after.spins(), "still spinning after a tasks-only turn: " + after);
+        assertEquals(warm.blockingWaits(), after.blockingWaits(), after.toString());
+        assertEquals(0, after.spinMisses(), after.toString());
+    }
+
+    @Test
+    void aParkThatEndsWithoutIoMakesTheLoopPark() throws Exception {
+        io();
+        idle(); // spins, misses, parks until the wait ends: no IO
+        GoNetpollLoopCounters cold = factory.counters();
+        assertEquals(1, cold.spinMisses(), cold.toString());
+        io(); // parks at once and finds the IO
+        GoNetpollLoopCounters after = factory.counters();
+        assertEquals(cold.spins(), after.spins(), "no spin after a park without IO: " + after);
+        assertEquals(cold.blockingWaits() + 1, after.blockingWaits(), after.toString());
+        assertTrue(after.spinNanos() >= TimeUnit.MICROSECONDS.toNanos(BUDGET_MICROS),
+                "the missed spin ran its whole first window: " + after);
+    }
+
+    /** IO arrives (an eventfd write: a new edge), then one turn that may wait as long as it needs finds it. */
+    private void io() throws IOException {
+        long events = factory.counters().events();
+        Native.eventFdWrite(eventFd.intValue(), 1);
+        loop.run(TimeUnit.SECONDS.toNanos(10));
+        assertEquals(events + 1, factory.counters().events(), "the turn found the edge");
+    }
+
+    /** One turn with nothing to find, whose wait ends after {@link #IDLE_WAIT_NANOS}. */
+    private void idle() {
+        long events = factory.counters().events();
+        loop.run(IDLE_WAIT_NANOS);
+        assertEquals(events, factory.counters().events(), "no IO");
+    }
+
+    /** An eventfd in the loop's epoll set; its edges are the IO, nothing else is done with them. */
+    private static final class EventFdHandle implements GoNetpollIoHandle {
+        private final FileDescriptor fd;
+
+        EventFdHandle(FileDescriptor fd) {
+            this.fd = fd;
+        }
+
+        @Override
+        public FileDescriptor fd() {
+            return fd;
+        }
+
+        @Override
+        public void handle(IoRegistration registration, IoEvent event) {
+        }
+
+        @Override
+        public void runQueued(int sides) {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
