@@ -25,6 +25,9 @@ public final class Main {
             "  --threads N    event loop threads of the workers / the client (default 1)",
             "http:",
             "  --read-timeout-millis MS  close connections silent for MS (slowloris guard; default 0 = off)",
+            "  --metrics                 GET /metrics: the loops' metrics, Prometheus text (gonetpoll)",
+            "  --stall-threshold-millis MS  report loops stuck in one turn for MS (gonetpoll; default 0 = off)",
+            "  --debug-routes            GET /debug/block?ms=N blocks the serving loop N ms, on purpose",
             "echo-client:",
             "  --connections N (default 1)  --mode pingpong|stream (default pingpong)",
             "  --message-size BYTES (default 64)  --duration-seconds S (default 10)  --messages M (per connection)",
@@ -57,7 +60,7 @@ public final class Main {
         try {
             switch (args[0]) {
                 case "http":
-                    HttpHelloServer.run(new Options(args, 1, HttpHelloServer.OPTIONS));
+                    HttpHelloServer.run(new Options(args, 1, HttpHelloServer.OPTIONS, HttpHelloServer.FLAGS));
                     break;
                 case "echo-server":
                     EchoServer.run(new Options(args, 1, EchoServer.OPTIONS));

@@ -102,8 +102,12 @@ enum Transport {
     abstract IoHandlerFactory newIoHandlerFactory();
 
     EventLoopGroup newGroup(int threads, String role) {
-        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(cliName + '-' + role),
-                newIoHandlerFactory());
+        return newGroup(threads, role, newIoHandlerFactory());
+    }
+
+    /** A group whose loops {@code factory} makes (one factory may serve several groups). */
+    EventLoopGroup newGroup(int threads, String role, IoHandlerFactory factory) {
+        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(cliName + '-' + role), factory);
     }
 
     static Transport parse(String name) {
