@@ -1,5 +1,6 @@
 package io.gonetpoll.channel;
 
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
@@ -13,7 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * module path without {@code --add-modules jdk.jfr}); then it does nothing.
  *
  * <p>The periodic hook is added only once JFR has started (a listener is told), so an application that never
- * records pays nothing for it. Loops are known here from creation to destruction.
+ * records pays nothing for it per period. Adding the listener loads part of JFR's internals (tens of milliseconds
+ * on a busy 2-core host), so it is done once, on Netty's global executor, not on the thread that makes the first
+ * loop. Loops are known here from creation to destruction.
  */
 final class JfrEvents {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(JfrEvents.class);
@@ -46,11 +49,13 @@ final class JfrEvents {
         synchronized (JfrEvents.class) {
             if (!listening) {
                 listening = true;
-                try {
-                    JfrSupport.addStatisticsHookWhenRecording();
-                } catch (Throwable t) {
-                    logger.debug("JFR statistics of GoNetpoll loops are not available", t);
-                }
+                GlobalEventExecutor.INSTANCE.execute(() -> {
+                    try {
+                        JfrSupport.addStatisticsHookWhenRecording();
+                    } catch (Throwable t) {
+                        logger.debug("JFR statistics of GoNetpoll loops are not available", t);
+                    }
+                });
             }
         }
     }
