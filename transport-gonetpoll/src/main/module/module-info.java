@@ -14,6 +14,9 @@ module io.gonetpoll.transport {
     requires transitive io.netty.transport;
     requires transitive io.netty.transport.unix.common;
     requires io.netty.buffer;
+    // Optional: JFR events and loop MXBeans are used only where these modules are present (JfrEvents, LoopMXBean).
+    requires static jdk.jfr;
+    requires static java.management;
 
     exports io.gonetpoll.channel;
 }

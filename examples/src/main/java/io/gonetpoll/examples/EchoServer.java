@@ -15,8 +15,8 @@ import java.util.Set;
  * none is.
  */
 final class EchoServer {
-    static final Set<String> OPTIONS = Set.of("transport", "host", "port", "uds", "threads", LoopTuning.SPIN_MICROS,
-            LoopTuning.BUSY_WAIT);
+    static final Set<String> OPTIONS = Set.of("transport", "host", "port", "uds", "threads", LoopTuning.SPIN_MICROS);
+    static final Set<String> FLAGS = Set.of(LoopTuning.BUSY_WAIT);
 
     private EchoServer() {
     }

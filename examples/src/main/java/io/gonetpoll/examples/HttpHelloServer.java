@@ -1,6 +1,10 @@
 package io.gonetpoll.examples;
 
+import io.gonetpoll.channel.GoNetpoll;
 import io.gonetpoll.channel.GoNetpollChannelOption;
+import io.gonetpoll.channel.GoNetpollIoHandler;
+import io.gonetpoll.channel.GoNetpollIoHandlerConfig;
+import io.gonetpoll.channel.GoNetpollIoHandlerFactory;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -36,24 +40,48 @@ import java.util.concurrent.TimeUnit;
  * by every read, no handler); on the other transports Netty's {@link ReadTimeoutHandler}, for comparison.
  * Either way the exception it raises reaches {@link HelloHandler#exceptionCaught}, which closes. It bounds the
  * silence between bytes, not the time a whole request may take (Go's {@code ReadHeaderTimeout}).
+ *
+ * <p>Observability (GoNetpoll only, except the debug route): {@code --metrics} serves {@code GET /metrics}, the
+ * metrics of every loop of the server (acceptor and workers share one factory), as Prometheus text
+ * ({@link PrometheusText}); {@code --stall-threshold-millis N} turns on the stall detector, whose reports are
+ * printed ({@link PrintingStallListener}); {@code --debug-routes} adds {@code GET /debug/block?ms=N}, which blocks
+ * the loop serving the request for N ms, to see a stall reported ({@link DiagnosticRoutes}).
  */
 final class HttpHelloServer {
     static final Set<String> OPTIONS = Set.of("transport", "host", "port", "uds", "threads", "read-timeout-millis",
-            LoopTuning.SPIN_MICROS, LoopTuning.BUSY_WAIT);
+            "stall-threshold-millis", LoopTuning.SPIN_MICROS);
+    static final Set<String> FLAGS = Set.of("metrics", "debug-routes", LoopTuning.BUSY_WAIT);
 
     private HttpHelloServer() {
     }
 
     static void run(Options options) throws InterruptedException {
         int readTimeoutMillis = options.getInt("read-timeout-millis", 0, 0, Integer.MAX_VALUE);
+        int stallThresholdMillis = options.getInt("stall-threshold-millis", 0, 0, 3_600_000);
+        boolean metrics = options.flag("metrics");
+        boolean debugRoutes = options.flag("debug-routes");
         boolean inTransport = options.transport() == Transport.GONETPOLL;
-        Servers.serve(options, 8080, new ChannelInitializer<Channel>() {
+        GoNetpollIoHandlerFactory factory = null;
+        if (metrics || stallThresholdMillis > 0) {
+            if (!inTransport) {
+                throw new UsageException("--metrics and --stall-threshold-millis need --transport gonetpoll");
+            }
+            GoNetpoll.ensureAvailability();
+            factory = GoNetpollIoHandler.newFactory(LoopTuning.parse(options, options.transport()).goNetpollConfig()
+                    .setStallThresholdMillis(stallThresholdMillis).setStallListener(new PrintingStallListener()));
+        }
+        GoNetpollIoHandlerFactory metricsFactory = metrics ? factory : null;
+        Servers.serve(options, 8080, factory, new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
                 if (readTimeoutMillis > 0 && !inTransport) {
                     ch.pipeline().addLast(new ReadTimeoutHandler(readTimeoutMillis, TimeUnit.MILLISECONDS));
                 }
-                ch.pipeline().addLast(new HttpServerCodec(), new HelloHandler());
+                ch.pipeline().addLast(new HttpServerCodec());
+                if (metricsFactory != null || debugRoutes) {
+                    ch.pipeline().addLast(new DiagnosticRoutes(metricsFactory, debugRoutes));
+                }
+                ch.pipeline().addLast(new HelloHandler());
             }
         }, bootstrap -> {
             if (readTimeoutMillis > 0 && inTransport) {

@@ -52,11 +52,16 @@ final class LoopTuning {
 
     /** GoNetpoll's factory with this tuning. */
     IoHandlerFactory goNetpoll() {
+        return GoNetpollIoHandler.newFactory(goNetpollConfig());
+    }
+
+    /** GoNetpoll's loop settings with this tuning, for a server that adds its own. */
+    GoNetpollIoHandlerConfig goNetpollConfig() {
         GoNetpollIoHandlerConfig config = new GoNetpollIoHandlerConfig().setSpinBudgetMicros(spinMicros);
         if (busyWait) {
             config.setSelectStrategyFactory(BUSY_WAIT_STRATEGY);
         }
-        return GoNetpollIoHandler.newFactory(config);
+        return config;
     }
 
     /** Epoll's factory with this tuning ({@link #parse} allows only {@code --busy-wait} for it). */

@@ -28,6 +28,9 @@ public final class Main {
             "  --busy-wait      gonetpoll, epoll: never park, poll epoll in a loop (Netty's SelectStrategy.BUSY_WAIT)",
             "http:",
             "  --read-timeout-millis MS  close connections silent for MS (slowloris guard; default 0 = off)",
+            "  --metrics                 GET /metrics: the loops' metrics, Prometheus text (gonetpoll)",
+            "  --stall-threshold-millis MS  report loops stuck in one turn for MS (gonetpoll; default 0 = off)",
+            "  --debug-routes            GET /debug/block?ms=N blocks the serving loop N ms, on purpose",
             "echo-client:",
             "  --connections N (default 1)  --mode pingpong|stream (default pingpong)",
             "  --message-size BYTES (default 64)  --duration-seconds S (default 10)  --messages M (per connection)",
@@ -60,16 +63,16 @@ public final class Main {
         try {
             switch (args[0]) {
                 case "http":
-                    HttpHelloServer.run(new Options(args, 1, HttpHelloServer.OPTIONS));
+                    HttpHelloServer.run(new Options(args, 1, HttpHelloServer.OPTIONS, HttpHelloServer.FLAGS));
                     break;
                 case "echo-server":
-                    EchoServer.run(new Options(args, 1, EchoServer.OPTIONS));
+                    EchoServer.run(new Options(args, 1, EchoServer.OPTIONS, EchoServer.FLAGS));
                     break;
                 case "echo-client":
                     System.exit(EchoClient.run(new Options(args, 1, EchoClient.OPTIONS)));
                     break;
                 case "proxy":
-                    Proxy.run(new Options(args, 1, Proxy.OPTIONS));
+                    Proxy.run(new Options(args, 1, Proxy.OPTIONS, Proxy.FLAGS));
                     break;
                 default:
                     throw new UsageException("unknown subcommand '" + args[0] + "'");

@@ -3,34 +3,41 @@ package io.gonetpoll.examples;
 import io.netty.channel.unix.DomainSocketAddress;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * {@code --name value} options of one subcommand, and {@code --name} flags (those in {@link #FLAGS}, which take
- * no value). Every option must be declared by the subcommand; unknown names and malformed numbers are
- * {@link UsageException}s that say which option and value.
+ * {@code --name value} options of one subcommand, and {@code --name} flags, which take no value (each
+ * subcommand declares both). Every option must be declared by the subcommand; unknown names and malformed numbers
+ * are {@link UsageException}s that say which option and value.
  */
 final class Options {
-    /** The options that are flags: present or absent, no value. */
-    static final Set<String> FLAGS = Set.of(LoopTuning.BUSY_WAIT);
-
     private final Map<String, String> values = new HashMap<>();
+    private final Set<String> flagsGiven = new HashSet<>();
 
     Options(String[] args, int from, Set<String> known) {
+        this(args, from, known, Set.of());
+    }
+
+    /** {@code flags}: options that take no value ({@code --metrics}); {@link #flag} says whether one was given. */
+    Options(String[] args, int from, Set<String> known, Set<String> flags) {
         for (int i = from; i < args.length; i++) {
             String arg = args[i];
             if (!arg.startsWith("--")) {
                 throw new UsageException("unexpected argument '" + arg + "'");
             }
             String name = arg.substring(2);
-            if (!known.contains(name)) {
-                throw new UsageException("unknown option --" + name + " (this subcommand takes --"
-                        + String.join(", --", known) + ')');
-            }
-            if (FLAGS.contains(name)) {
-                values.put(name, "");
+            if (flags.contains(name)) {
+                flagsGiven.add(name);
                 continue;
+            }
+            if (!known.contains(name)) {
+                Set<String> all = new TreeSet<>(known);
+                all.addAll(flags);
+                throw new UsageException("unknown option --" + name + " (this subcommand takes --"
+                        + String.join(", --", all) + ')');
             }
             if (i + 1 >= args.length) {
                 throw new UsageException("option --" + name + " needs a value");
@@ -39,16 +46,15 @@ final class Options {
         }
     }
 
+    boolean flag(String name) {
+        return flagsGiven.contains(name);
+    }
+
     String get(String name, String defaultValue) {
         return values.getOrDefault(name, defaultValue);
     }
 
     boolean has(String name) {
-        return values.containsKey(name);
-    }
-
-    /** Whether the flag {@code --name} was given. */
-    boolean flag(String name) {
         return values.containsKey(name);
     }
 

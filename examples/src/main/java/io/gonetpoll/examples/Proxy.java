@@ -20,7 +20,8 @@ import java.util.Set;
  */
 final class Proxy {
     static final Set<String> OPTIONS = Set.of("transport", "host", "port", "threads", "remote-host", "remote-port",
-            LoopTuning.SPIN_MICROS, LoopTuning.BUSY_WAIT);
+            LoopTuning.SPIN_MICROS);
+    static final Set<String> FLAGS = Set.of(LoopTuning.BUSY_WAIT);
 
     private Proxy() {
     }

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.unix.DomainSocketAddress;
 
 import java.net.InetSocketAddress;
@@ -25,11 +26,19 @@ final class Servers {
      */
     static void serve(Options options, int defaultPort, ChannelHandler childHandler,
                       Consumer<ServerBootstrap> configure) throws InterruptedException {
+        serve(options, defaultPort, null, childHandler, configure);
+    }
+
+    /** As above; {@code ioHandlerFactory}, if not null, makes the loops of both groups (one set of metrics). */
+    static void serve(Options options, int defaultPort, IoHandlerFactory ioHandlerFactory, ChannelHandler childHandler,
+                      Consumer<ServerBootstrap> configure) throws InterruptedException {
         Transport transport = options.transport();
         int threads = options.threads();
         LoopTuning tuning = LoopTuning.parse(options, transport);
-        EventLoopGroup boss = transport.newGroup(1, "boss");
-        EventLoopGroup workers = transport.newGroup(threads, "worker", tuning);
+        EventLoopGroup boss = ioHandlerFactory == null ? transport.newGroup(1, "boss")
+                : transport.newGroup(1, "boss", ioHandlerFactory);
+        EventLoopGroup workers = ioHandlerFactory == null ? transport.newGroup(threads, "worker", tuning)
+                : transport.newGroup(threads, "worker", ioHandlerFactory);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
             workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

@@ -106,8 +106,12 @@ enum Transport {
     }
 
     EventLoopGroup newGroup(int threads, String role, LoopTuning tuning) {
-        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(cliName + '-' + role),
-                newIoHandlerFactory(tuning));
+        return newGroup(threads, role, newIoHandlerFactory(tuning));
+    }
+
+    /** A group whose loops {@code factory} makes (one factory may serve several groups). */
+    EventLoopGroup newGroup(int threads, String role, IoHandlerFactory factory) {
+        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(cliName + '-' + role), factory);
     }
 
     static Transport parse(String name) {

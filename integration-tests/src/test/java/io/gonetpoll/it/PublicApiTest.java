@@ -94,4 +94,35 @@ class PublicApiTest {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
         }
     }
+
+    /** The README's observability example: a stall listener as a lambda, a snapshot per loop, the metric table. */
+    @Test
+    void observabilityThroughThePublicApi() throws Exception {
+        java.util.concurrent.BlockingQueue<io.gonetpoll.channel.GoNetpollStall> stalls =
+                new java.util.concurrent.LinkedBlockingQueue<>();
+        GoNetpollIoHandlerFactory factory = GoNetpollIoHandler.newFactory(new GoNetpollIoHandlerConfig()
+                .setStallThresholdMillis(50).setStallListener(stalls::add));
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, factory);
+        try {
+            String thread = group.next().submit(() -> Thread.currentThread().getName()).get(10, TimeUnit.SECONDS);
+            java.util.List<GoNetpollLoopCounters> loops = factory.loopCounters();
+            assertEquals(1, loops.size());
+            assertEquals(thread, loops.get(0).loopName());
+            for (io.gonetpoll.channel.GoNetpollLoopMetric metric : io.gonetpoll.channel.GoNetpollLoopMetric.values()) {
+                assertTrue(metric.valueOf(loops.get(0)) >= 0, metric::toString);
+            }
+            group.next().execute(() -> {
+                long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+                while (System.nanoTime() - end < 0) {
+                    Thread.onSpinWait();
+                }
+            });
+            io.gonetpoll.channel.GoNetpollStall stall = stalls.poll(10, TimeUnit.SECONDS);
+            assertTrue(stall != null && stall.loopName().equals(thread), String.valueOf(stall));
+            assertTrue(stall.stackTrace().length > 0);
+        } finally {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
+        }
+        assertTrue(factory.counters().stalls() >= 1);
+    }
 }

@@ -115,6 +115,7 @@ abstract class AbstractGoNetpollChannel extends AbstractChannel implements UnixC
             registration = (IoRegistration) f.getNow();
             ioHandler = registration.attachment();
             pollDesc.registered();
+            pollDesc.attach(ioHandler.counters());
             deadlines.registered(eventLoop, ioHandler);
             // Active, or a connect in progress that moved here from another loop: the socket has something to
             // report (before that, an unconnected socket would report EPOLLHUP at once).
@@ -326,6 +327,12 @@ abstract class AbstractGoNetpollChannel extends AbstractChannel implements UnixC
         @Override
         public void close() {
             close(voidPromise());
+        }
+
+        /** The loop let go of the registration (on the loop): parked sides stop counting there. */
+        @Override
+        public void unregistered() {
+            pollDesc.detach();
         }
 
         /** An epoll edge: resume the parked sides ({@link PollDesc#ready}); the others latch READY. */

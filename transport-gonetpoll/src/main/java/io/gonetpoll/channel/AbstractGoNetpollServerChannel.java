@@ -239,6 +239,7 @@ abstract class AbstractGoNetpollServerChannel extends AbstractGoNetpollChannel i
                 counters.increment(LoopCounters.ACCEPTS_WOULD_BLOCK);
                 return QUEUE_EMPTY;
             }
+            counters.increment(LoopCounters.ACCEPTS);
             acceptRetryNanos = 0;
             return fd;
         }
@@ -250,6 +251,7 @@ abstract class AbstractGoNetpollServerChannel extends AbstractGoNetpollChannel i
             acceptRetryNanos = acceptRetryNanos == 0
                     ? ACCEPT_RETRY_MIN_NANOS : Math.min(acceptRetryNanos << 1, ACCEPT_RETRY_MAX_NANOS);
             acceptRetryScheduled = true;
+            counters().increment(LoopCounters.ACCEPT_BACKOFFS);
             eventLoop().schedule(() -> {
                 acceptRetryScheduled = false;
                 // A synthetic edge: resumes a parked accept, or latches READY for the next read().

@@ -552,12 +552,9 @@ abstract class AbstractGoNetpollStreamChannel extends AbstractGoNetpollChannel
                 java.nio.ByteBuffer nio = byteBuf.internalNioBuffer(writerIndex, byteBuf.writableBytes());
                 read = socket.recv(nio, nio.position(), nio.limit());
             }
-            LoopCounters counters = counters();
-            counters.increment(LoopCounters.READ_SYSCALLS);
+            counters().readSyscall(read);
             if (read > 0) {
                 byteBuf.writerIndex(writerIndex + read);
-            } else if (read == 0) {
-                counters.increment(LoopCounters.READS_WOULD_BLOCK);
             }
             return read;
         }

@@ -94,10 +94,12 @@ abstract class DeadlineTimer implements TimerTask {
     void set(int sides, long deadline) {
         if (sides == Sides.READ && movesLaterThanTimer(readTimer, readTimerAt, deadline)) {
             readDeadline = deadline;
+            counters.increment(LoopCounters.DEADLINE_MOVES);
             return;
         }
         if (sides == Sides.WRITE && movesLaterThanTimer(writeTimer, writeTimerAt, deadline)) {
             writeDeadline = deadline;
+            counters.increment(LoopCounters.DEADLINE_MOVES);
             return;
         }
         if ((sides & Sides.READ) != 0) {

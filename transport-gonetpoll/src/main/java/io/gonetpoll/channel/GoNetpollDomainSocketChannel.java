@@ -194,9 +194,9 @@ public final class GoNetpollDomainSocketChannel extends AbstractGoNetpollStreamC
                     // Netty's recvFd: a descriptor, 0 if it would block, -1 at EOF.
                     int fd = socket.recvFd();
                     LoopCounters counters = counters();
-                    counters.increment(LoopCounters.READ_SYSCALLS);
+                    // One byte travels with each descriptor (SCM_RIGHTS): counted as one byte read.
+                    counters.readSyscall(fd > 0 ? 1 : fd);
                     if (fd == 0) {
-                        counters.increment(LoopCounters.READS_WOULD_BLOCK);
                         pollDesc.drained(Sides.READ);
                         break;
                     }

@@ -10,6 +10,7 @@ import io.netty.channel.SelectStrategyFactory;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.channel.unix.IovArray;
 import io.netty.util.IntSupplier;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
 import io.netty.util.concurrent.ThreadAwareExecutor;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
@@ -41,6 +42,10 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * next scheduled task is due — with {@code epoll_pwait2} (nanoseconds) where the kernel has it, else
  * {@code epoll_wait} with the timeout rounded up to whole milliseconds so the loop never wakes early and spins.
  * {@code BUSY_WAIT} polls once and never blocks. Then dispatch the events, then run the ready queue.
+ *
+ * <p>Observability: what the loop did is counted in its {@link LoopCounters} (snapshots:
+ * {@link GoNetpollIoHandlerFactory#loopCounters()}); its {@link LoopHeartbeat} times its turns for the utilisation
+ * metrics and the factory's stall detector ({@link StallMonitor}).
  */
 public final class GoNetpollIoHandler implements IoHandler {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(GoNetpollIoHandler.class);
@@ -53,6 +58,12 @@ public final class GoNetpollIoHandler implements IoHandler {
     private final RegistrationTable<Registration> registrations = new RegistrationTable<>(64);
     private final ReadyQueue readyQueue = new ReadyQueue();
     private final LoopCounters counters = new LoopCounters();
+    private final LoopHeartbeat heartbeat;
+    /** Unique in the JVM: tells apart loops whose threads share a name (JMX). */
+    private final long id;
+    private final boolean jmxEnabled;
+    /** This loop's MXBean while registered; loop thread only (initialize, destroy). */
+    private LoopMXBean mxBean;
     /** Shared by the loop's channels for gathering writes; cleared before each use. */
     private final IovArray iovArray;
     /** The group's deadline wheel, held from this loop's creation to its destruction. */
@@ -107,7 +118,11 @@ public final class GoNetpollIoHandler implements IoHandler {
         events = eventArray;
         this.factory = factory;
         this.deadlineWheel = factory.deadlineWheel();
+        this.id = factory.nextLoopId();
+        this.jmxEnabled = config.isJmxEnabled();
+        this.heartbeat = new LoopHeartbeat(counters, factory.longTurnNanos());
         deadlineWheel.acquire();
+        JfrEvents.loopCreated(this);
     }
 
     /** A factory with the default {@link GoNetpollIoHandlerConfig}. */
@@ -143,8 +158,22 @@ public final class GoNetpollIoHandler implements IoHandler {
         return new GoNetpollIoHandlerFactory(config.copy());
     }
 
+    /** The loop's thread starts (or resumes): its turns begin, and its MXBean is registered under its name. */
+    @Override
+    public void initialize() {
+        heartbeat.started();
+        if (jmxEnabled && mxBean == null) {
+            try {
+                mxBean = LoopMXBean.register(this, Thread.currentThread().getName(), id);
+            } catch (Exception | LinkageError e) {
+                logger.warn("Cannot register the MXBean of GoNetpoll loop {}", Thread.currentThread().getName(), e);
+            }
+        }
+    }
+
     @Override
     public int run(IoHandlerContext context) {
+        heartbeat.turnBoundary();
         int handled = 0;
         try {
             int ready = waitForEvents(context);
@@ -208,9 +237,13 @@ public final class GoNetpollIoHandler implements IoHandler {
                 return epollWait(0);
             }
             spin.parking();
-            int ready = epollWait(context.delayNanos(System.nanoTime()));
-            spin.parked();
-            return ready;
+            long now = heartbeat.beforeWait();
+            try {
+                return epollWait(context.delayNanos(now));
+            } finally {
+                heartbeat.afterWait();
+                spin.parked();
+            }
         } finally {
             wakeup.awake();
         }
@@ -220,7 +253,7 @@ public final class GoNetpollIoHandler implements IoHandler {
     private int epollWait(long timeoutNanos) throws IOException {
         counters.increment(LoopCounters.EPOLL_WAITS);
         if (timeoutNanos != 0) {
-            counters.increment(LoopCounters.BLOCKING_WAITS);
+            counters.increment(LoopCounters.EPOLL_WAITS_BLOCKING);
         }
         int fd = epollFd.intValue();
         if (Native.EPOLL_PWAIT2_SUPPORTED) {
@@ -286,6 +319,7 @@ public final class GoNetpollIoHandler implements IoHandler {
         }
         Registration registration = new Registration((GoNetpollIoHandle) handle);
         registration.eventData = registrations.add(registration);
+        counters.increment(LoopCounters.REGISTERED);
         handle.registered();
         return registration;
     }
@@ -322,6 +356,7 @@ public final class GoNetpollIoHandler implements IoHandler {
         }
         registration.inEpoll = false;
         registrations.remove(registration.eventData);
+        counters.add(LoopCounters.REGISTERED, -1);
         registration.handle.unregistered();
     }
 
@@ -348,6 +383,16 @@ public final class GoNetpollIoHandler implements IoHandler {
 
     @Override
     public void destroy() {
+        heartbeat.stopped();
+        if (mxBean != null) {
+            try {
+                mxBean.unregister();
+            } catch (Exception e) {
+                logger.warn("Cannot unregister the MXBean {}", mxBean.name(), e);
+            }
+            mxBean = null;
+        }
+        JfrEvents.loopDestroyed(this);
         try {
             wakeup.close();
         } catch (IOException e) {
@@ -360,9 +405,15 @@ public final class GoNetpollIoHandler implements IoHandler {
         factory.retire(this);
     }
 
+    /**
+     * Netty calls this for every task submitted, from the loop's own thread too; that one never needs waking (it
+     * is not in epoll_wait while it submits), so only other threads go through {@link Wakeup}.
+     */
     @Override
     public void wakeup() {
-        wakeup.wakeup();
+        if (!executor.isExecutorThread(Thread.currentThread())) {
+            wakeup.wakeup();
+        }
     }
 
     @Override
@@ -384,6 +435,33 @@ public final class GoNetpollIoHandler implements IoHandler {
 
     long wakeupsWritten() {
         return wakeup.writes();
+    }
+
+    long wakeupsSaved() {
+        return wakeup.saved();
+    }
+
+    LoopHeartbeat heartbeat() {
+        return heartbeat;
+    }
+
+    /** The name of the loop's thread, or null before it first ran. */
+    String loopName() {
+        Thread thread = heartbeat.thread();
+        return thread == null ? null : thread.getName();
+    }
+
+    /** Whether Netty suspended the loop (it gave its thread back, with its heartbeat left in its last turn). */
+    boolean isSuspended() {
+        return executor instanceof SingleThreadEventExecutor && ((SingleThreadEventExecutor) executor).isSuspended();
+    }
+
+    /** A snapshot of this loop; {@code takeLongestTurn} starts a new longest-turn window. */
+    GoNetpollLoopCounters snapshot(boolean takeLongestTurn) {
+        long[] values = new long[LoopCounters.COUNT];
+        counters.addTo(values);
+        return new GoNetpollLoopCounters(loopName(), 1, values, wakeup.writes(), wakeup.saved(), heartbeat.stalls(),
+                heartbeat.longestTurn(takeLongestTurn));
     }
 
     /**

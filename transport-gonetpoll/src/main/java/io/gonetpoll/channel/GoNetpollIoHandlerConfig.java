@@ -33,6 +33,19 @@ import io.netty.channel.SelectStrategyFactory;
  *       whether there are tasks; {@link SelectStrategy#SELECT} waits (spinning first, if configured),
  *       {@link SelectStrategy#BUSY_WAIT} polls without ever blocking, {@link SelectStrategy#CONTINUE} skips the
  *       turn's IO, and a value &gt;= 0 is the number of events its poll found.</td></tr>
+ *   <tr><td>{@link #setStallThresholdMillis(long) stallThresholdMillis}</td><td>0 (off)</td>
+ *       <td>the stall detector (Go's {@code sysmon}): a loop that stays in one turn — a handler or task running,
+ *       not waiting in {@code epoll_wait} — this long is reported once with its thread's stack: to
+ *       {@link GoNetpollLoopCounters#stalls()}, a rate-limited log warning, a JFR event when it ends, and the
+ *       {@link #setStallListener(GoNetpollStallListener) stallListener}. One monitor thread per factory, which
+ *       checks every threshold/2 (1 ms to 1 s) while the factory has loops; a stall is reported within the
+ *       threshold plus that interval.</td></tr>
+ *   <tr><td>{@link #setStallListener(GoNetpollStallListener) stallListener}</td><td>none</td>
+ *       <td>told of each stall, when detected and when it ends, on the monitor thread.</td></tr>
+ *   <tr><td>{@link #setJmxEnabled(boolean) jmxEnabled}</td><td>false</td>
+ *       <td>registers each loop's {@link GoNetpollLoopMXBean} with the platform MBean server when its thread
+ *       starts, as {@code io.gonetpoll:type=EventLoop,name=<thread name>,id=<loop id>}, and unregisters it when the
+ *       loop is destroyed.</td></tr>
  * </table>
  */
 public final class GoNetpollIoHandlerConfig {
@@ -40,6 +53,7 @@ public final class GoNetpollIoHandlerConfig {
     static final int MAX_MAX_EVENTS_PER_WAIT = 1 << 16;
 
     static final long DEFAULT_DEADLINE_TICK_MILLIS = 10;
+    static final long MAX_STALL_THRESHOLD_MILLIS = 3_600_000;
 
     static final long MAX_SPIN_BUDGET_MICROS = 1_000_000;
 
@@ -47,6 +61,9 @@ public final class GoNetpollIoHandlerConfig {
     private long deadlineTickMillis = DEFAULT_DEADLINE_TICK_MILLIS;
     private long spinBudgetMicros;
     private SelectStrategyFactory selectStrategyFactory = DefaultSelectStrategyFactory.INSTANCE;
+    private long stallThresholdMillis;
+    private GoNetpollStallListener stallListener;
+    private boolean jmxEnabled;
 
     public int getMaxEventsPerWait() {
         return maxEventsPerWait;
@@ -102,16 +119,53 @@ public final class GoNetpollIoHandlerConfig {
         return this;
     }
 
+    public long getStallThresholdMillis() {
+        return stallThresholdMillis;
+    }
+
+    /** Sets the stall threshold, 0 (off, the default) or 1 to 3,600,000 ms (an hour). */
+    public GoNetpollIoHandlerConfig setStallThresholdMillis(long stallThresholdMillis) {
+        if (stallThresholdMillis < 0 || stallThresholdMillis > MAX_STALL_THRESHOLD_MILLIS) {
+            throw new IllegalArgumentException("stallThresholdMillis: " + stallThresholdMillis
+                    + " (expected: 0 (off) or 1-" + MAX_STALL_THRESHOLD_MILLIS + ")");
+        }
+        this.stallThresholdMillis = stallThresholdMillis;
+        return this;
+    }
+
+    public GoNetpollStallListener getStallListener() {
+        return stallListener;
+    }
+
+    /** Sets the listener told of stalls ({@code null}: none); it hears nothing unless a threshold is set. */
+    public GoNetpollIoHandlerConfig setStallListener(GoNetpollStallListener stallListener) {
+        this.stallListener = stallListener;
+        return this;
+    }
+
+    public boolean isJmxEnabled() {
+        return jmxEnabled;
+    }
+
+    /** Whether each loop registers a {@link GoNetpollLoopMXBean} (see the table above). */
+    public GoNetpollIoHandlerConfig setJmxEnabled(boolean jmxEnabled) {
+        this.jmxEnabled = jmxEnabled;
+        return this;
+    }
+
     GoNetpollIoHandlerConfig copy() {
         return new GoNetpollIoHandlerConfig().setMaxEventsPerWait(maxEventsPerWait)
                 .setDeadlineTickMillis(deadlineTickMillis).setSpinBudgetMicros(spinBudgetMicros)
-                .setSelectStrategyFactory(selectStrategyFactory);
+                .setSelectStrategyFactory(selectStrategyFactory).setStallThresholdMillis(stallThresholdMillis)
+                .setStallListener(stallListener).setJmxEnabled(jmxEnabled);
     }
 
     @Override
     public String toString() {
         return "GoNetpollIoHandlerConfig{maxEventsPerWait=" + maxEventsPerWait + ", deadlineTickMillis="
                 + deadlineTickMillis + ", spinBudgetMicros=" + spinBudgetMicros + ", selectStrategyFactory="
-                + selectStrategyFactory + '}';
+                + selectStrategyFactory + ", stallThresholdMillis=" + stallThresholdMillis
+                + (stallListener == null ? "" : ", stallListener=" + stallListener) + ", jmxEnabled=" + jmxEnabled
+                + '}';
     }
 }

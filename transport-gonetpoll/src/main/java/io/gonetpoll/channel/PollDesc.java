@@ -68,6 +68,11 @@ package io.gonetpoll.channel;
  * here). A write is always attempted unless the write side is PARKED (Go's prepareWrite also just tries the
  * syscall), so the write side starts READY and is never IDLE.
  *
+ * <p>Parked operations are counted (Go: {@code netpollWaiters}): while the channel is registered, each side that
+ * enters or leaves PARKED moves the loop's {@link LoopCounters#READERS_PARKED} or {@link LoopCounters#WRITERS_PARKED}
+ * gauge; {@link #attach} adds the sides already parked when a registration begins, {@link #detach} takes them
+ * away when it ends, so a gauge counts exactly the PARKED sides of the loop's registered channels.
+ *
  * <p>Threads: every field is confined to the channel's event loop. No CAS, no {@code pdWait} state: Go needs
  * those because many goroutines touch a pollDesc, but in Netty one loop thread owns the channel, and events,
  * operations and the ready queue all run on it.
@@ -96,6 +101,8 @@ final class PollDesc {
      * Until a read finds the socket empty ({@link #urgentDataPassed}), a short read proves nothing.
      */
     private boolean urgentData;
+    /** The counters of the loop the channel is registered with, between {@link #attach} and {@link #detach}. */
+    private LoopCounters counters;
 
     PollDesc() {
         readState = State.IDLE;
@@ -113,6 +120,30 @@ final class PollDesc {
         writeState = isWaiting(writeState) ? State.PARKED : State.READY;
         peerClosed = false;
         urgentData = false;
+    }
+
+    /** A registration began on the loop that owns {@code loopCounters}: its gauges count this descriptor's parked sides. */
+    void attach(LoopCounters loopCounters) {
+        detach();
+        counters = loopCounters;
+        countParked(1);
+    }
+
+    /** The registration ended: the parked sides no longer count on that loop. */
+    void detach() {
+        if (counters != null) {
+            countParked(-1);
+            counters = null;
+        }
+    }
+
+    private void countParked(int sign) {
+        if (readState == State.PARKED) {
+            counters.add(LoopCounters.READERS_PARKED, sign);
+        }
+        if (writeState == State.PARKED) {
+            counters.add(LoopCounters.WRITERS_PARKED, sign);
+        }
     }
 
     private static boolean isWaiting(State state) {
@@ -297,10 +328,17 @@ final class PollDesc {
     }
 
     private void set(int side, State state) {
+        State old;
         if (side == Sides.READ) {
+            old = readState;
             readState = state;
         } else {
+            old = writeState;
             writeState = state;
+        }
+        if (counters != null && (old == State.PARKED) != (state == State.PARKED)) {
+            counters.add(side == Sides.READ ? LoopCounters.READERS_PARKED : LoopCounters.WRITERS_PARKED,
+                    state == State.PARKED ? 1 : -1);
         }
     }
 

@@ -184,11 +184,7 @@ final class StreamWriter {
     }
 
     private void count(long written) {
-        LoopCounters counters = channel.counters();
-        counters.increment(LoopCounters.WRITE_SYSCALLS);
-        if (written <= 0) {
-            counters.increment(LoopCounters.WRITES_WOULD_BLOCK);
-        }
+        channel.counters().writeSyscall(written);
     }
 
     /** Netty's adaptive cap: grow when everything went, halve when the kernel took less than half. */

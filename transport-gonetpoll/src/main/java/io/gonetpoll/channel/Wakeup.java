@@ -7,6 +7,7 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Breaks a blocked {@code epoll_wait} from other threads (Go: {@code netpollBreak} + {@code netpollWakeSig}).
@@ -40,6 +41,11 @@ final class Wakeup {
     private final AtomicInteger gate = new AtomicInteger();
     /** eventfd writes, from any thread. */
     private final AtomicLong writes = new AtomicLong();
+    /**
+     * Wakeups that wrote nothing because the loop was awake or another waker had written: what coalescing saved.
+     * Striped, because many threads may wake one loop at once and this must not become their point of contention.
+     */
+    private final LongAdder saved = new LongAdder();
 
     Wakeup(FileDescriptor eventFd) {
         this.eventFd = eventFd;
@@ -59,15 +65,24 @@ final class Wakeup {
         sleepState.set(AWAKE);
     }
 
-    /** Any thread. Writes the eventfd only if the loop may be sleeping and nobody else did already. */
+    /**
+     * Another thread than the loop's. Writes the eventfd only if the loop may be sleeping and nobody else did
+     * already; otherwise counts a wakeup saved.
+     */
     void wakeup() {
         if (sleepState.get() == SLEEPING && sleepState.compareAndSet(SLEEPING, AWAKE)) {
             write();
+        } else {
+            saved.increment();
         }
     }
 
     long writes() {
         return writes.get();
+    }
+
+    long saved() {
+        return saved.sum();
     }
 
     private void write() {

@@ -7,7 +7,11 @@
  *   (its Unix stream connection), {@link io.gonetpoll.channel.GoNetpoll} (is it available here);</li>
  *   <li><b>loop core</b>: {@link io.gonetpoll.channel.GoNetpollIoHandler} (wait, dispatch, ready queue; one
  *   {@code epoll_ctl(ADD)} per socket, never {@code MOD}), {@code RegistrationTable}/{@code EventData}
- *   (stale events dropped by generation), {@code Wakeup}, {@code ReadyQueue}, {@code LoopCounters};</li>
+ *   (stale events dropped by generation), {@code Wakeup}, {@code ReadyQueue};</li>
+ *   <li><b>observability</b>: {@code LoopCounters}, {@code LoopHeartbeat} (turns), {@code StallMonitor} (Go's
+ *   {@code sysmon}), {@link io.gonetpoll.channel.GoNetpollLoopCounters} snapshots,
+ *   {@link io.gonetpoll.channel.GoNetpollLoopMetric}, {@link io.gonetpoll.channel.GoNetpollStallListener}, the
+ *   {@link io.gonetpoll.channel.GoNetpollLoopMXBean} and the JFR events;</li>
  *   <li><b>poll descriptor</b>: {@code PollDesc}, each side's readiness latch (Go's {@code rg}/{@code wg}),
  *   the only place the edge-triggered state machine lives;</li>
  *   <li><b>deadlines</b>: {@code Deadlines} (one owner per channel), {@code DeadlineTimer},

@@ -73,7 +73,7 @@ class SelectStrategyTest {
                     "a busy-waiting loop shuts down");
         }
         GoNetpollLoopCounters counters = factory.counters();
-        assertEquals(0, counters.blockingWaits(), counters.toString());
+        assertEquals(0, counters.blockingEpollWaits(), counters.toString());
         assertTrue(counters.epollWaits() > 0, counters.toString());
         assertEquals(0, counters.spins(), counters.toString());
         assertEquals(counters.epollCtlAdds(), counters.epollCtlDels(), counters.toString());
@@ -89,10 +89,10 @@ class SelectStrategyTest {
             group.next().submit(() -> { }).get(10, TimeUnit.SECONDS);
             // Once the task has run the loop has nothing to do: it blocks.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (factory.counters().blockingWaits() == 0 && System.nanoTime() - deadline < 0) {
+            while (factory.counters().blockingEpollWaits() == 0 && System.nanoTime() - deadline < 0) {
                 Thread.sleep(1);
             }
-            assertTrue(factory.counters().blockingWaits() > 0, factory.counters().toString());
+            assertTrue(factory.counters().blockingEpollWaits() > 0, factory.counters().toString());
         } finally {
             group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
         }
@@ -111,7 +111,7 @@ class SelectStrategyTest {
             loop.runNow(); // Netty says: do not block
             assertEquals(List.of(true), told);
             long polls = factory.counters().epollWaits();
-            assertEquals(0, factory.counters().blockingWaits(), "the strategy polled: " + factory.counters());
+            assertEquals(0, factory.counters().blockingEpollWaits(), "the strategy polled: " + factory.counters());
 
             loop.execute(() -> { });
             loop.run(TimeUnit.SECONDS.toNanos(10)); // a task is pending
@@ -119,7 +119,7 @@ class SelectStrategyTest {
 
             loop.run(TimeUnit.MILLISECONDS.toNanos(5)); // nothing pending: select, which blocks
             assertEquals(List.of(true, true, false), told);
-            assertEquals(1, factory.counters().blockingWaits(), factory.counters().toString());
+            assertEquals(1, factory.counters().blockingEpollWaits(), factory.counters().toString());
             assertEquals(polls + 2, factory.counters().epollWaits(), factory.counters().toString());
         } finally {
             loop.shutdownGracefully(0, 0, TimeUnit.SECONDS);

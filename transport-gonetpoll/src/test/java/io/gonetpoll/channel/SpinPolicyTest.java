@@ -61,7 +61,7 @@ class SpinPolicyTest {
             GoNetpollLoopCounters after = factory.counters();
             assertEquals(miss, after.spins(), "a spin after each IO turn: " + after);
             assertEquals(miss, after.spinMisses(), after.toString());
-            assertEquals(before.blockingWaits() + 1, after.blockingWaits(), "a miss parks: " + after);
+            assertEquals(before.blockingEpollWaits() + 1, after.blockingEpollWaits(), "a miss parks: " + after);
         }
 
         // BACKED_OFF: IO, then a wait that parks at once (no spin), timed, and long: the window stays at zero.
@@ -79,7 +79,7 @@ class SpinPolicyTest {
         io();
         GoNetpollLoopCounters after = factory.counters();
         assertEquals(MISSES_TO_BACK_OFF + 1, after.spins(), "spinning again: " + after);
-        assertEquals(rearmed.blockingWaits(), after.blockingWaits(), "found by the spin: " + after);
+        assertEquals(rearmed.blockingEpollWaits(), after.blockingEpollWaits(), "found by the spin: " + after);
         assertEquals(rearmed.spinEvents() + 1, after.spinEvents(), after.toString());
         assertEquals(MISSES_TO_BACK_OFF, after.spinMisses(), after.toString());
     }
@@ -95,7 +95,7 @@ class SpinPolicyTest {
         io();
         GoNetpollLoopCounters after = factory.counters();
         assertEquals(2, after.spins(), "still spinning after a tasks-only turn: " + after);
-        assertEquals(warm.blockingWaits(), after.blockingWaits(), after.toString());
+        assertEquals(warm.blockingEpollWaits(), after.blockingEpollWaits(), after.toString());
         assertEquals(0, after.spinMisses(), after.toString());
     }
 
@@ -108,7 +108,7 @@ class SpinPolicyTest {
         io(); // parks at once and finds the IO
         GoNetpollLoopCounters after = factory.counters();
         assertEquals(cold.spins(), after.spins(), "no spin after a park without IO: " + after);
-        assertEquals(cold.blockingWaits() + 1, after.blockingWaits(), after.toString());
+        assertEquals(cold.blockingEpollWaits() + 1, after.blockingEpollWaits(), after.toString());
         assertTrue(after.spinNanos() >= TimeUnit.MICROSECONDS.toNanos(BUDGET_MICROS),
                 "the missed spin ran its whole first window: " + after);
     }

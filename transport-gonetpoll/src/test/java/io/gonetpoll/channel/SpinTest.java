@@ -83,7 +83,7 @@ class SpinTest {
             roundTrip(i);
         }
         GoNetpollLoopCounters after = factory.counters();
-        assertEquals(before.blockingWaits(), after.blockingWaits(), "blocking waits during the exchange: "
+        assertEquals(before.blockingEpollWaits(), after.blockingEpollWaits(), "blocking waits during the exchange: "
                 + after);
         assertTrue(after.spinEvents() - before.spinEvents() >= ROUND_TRIPS, "every request found by a spin: "
                 + after);
@@ -106,8 +106,8 @@ class SpinTest {
             roundTrip(i);
         }
         GoNetpollLoopCounters after = factory.counters();
-        assertTrue(after.blockingWaits() - before.blockingWaits() >= ROUND_TRIPS - 1,
-                "blocking waits, " + before.blockingWaits() + " before: " + after);
+        assertTrue(after.blockingEpollWaits() - before.blockingEpollWaits() >= ROUND_TRIPS - 1,
+                "blocking waits, " + before.blockingEpollWaits() + " before: " + after);
         assertEquals(0, after.spins(), after.toString());
         assertEquals(0, after.spinPolls(), after.toString());
         assertEquals(0, after.spinNanos(), after.toString());
@@ -129,7 +129,7 @@ class SpinTest {
         group.next().submit(() -> { }).get(WAIT_SECONDS, TimeUnit.SECONDS);
         GoNetpollLoopCounters after = factory.counters();
         assertEquals(spinning.spinMisses(), after.spinMisses(), "the spin ran out instead: " + after);
-        assertEquals(spinning.blockingWaits(), after.blockingWaits(), after.toString());
+        assertEquals(spinning.blockingEpollWaits(), after.blockingEpollWaits(), after.toString());
         assertEquals(spinning.wakeupsWritten(), after.wakeupsWritten(),
                 "a spinning loop is awake: the submitter must not write its eventfd: " + after);
     }
@@ -147,7 +147,7 @@ class SpinTest {
         group.next().schedule(() -> { }, 50, TimeUnit.MILLISECONDS).get(WAIT_SECONDS, TimeUnit.SECONDS);
         GoNetpollLoopCounters after = factory.counters();
         assertEquals(spinning.spinMisses(), after.spinMisses(), "a spin ran out instead: " + after);
-        assertEquals(spinning.blockingWaits(), after.blockingWaits(), after.toString());
+        assertEquals(spinning.blockingEpollWaits(), after.blockingEpollWaits(), after.toString());
     }
 
     /**
@@ -159,13 +159,13 @@ class SpinTest {
     void anIdleLoopStopsSpinningAndBlocks() throws Exception {
         start(2_000);
         roundTrip(0);
-        long blocked = awaitCounter(() -> factory.counters().blockingWaits(),
-                factory.counters().blockingWaits() + 1, "a blocking wait after the last request");
+        long blocked = awaitCounter(() -> factory.counters().blockingEpollWaits(),
+                factory.counters().blockingEpollWaits() + 1, "a blocking wait after the last request");
         GoNetpollLoopCounters idle = factory.counters();
         assertTrue(idle.spinMisses() >= 1, "the loop blocked after a spin ran out: " + idle);
         for (int i = 0; i < 3; i++) {
             group.next().submit(() -> { }).get(WAIT_SECONDS, TimeUnit.SECONDS);
-            blocked = awaitCounter(() -> factory.counters().blockingWaits(), blocked + 1,
+            blocked = awaitCounter(() -> factory.counters().blockingEpollWaits(), blocked + 1,
                     "the loop to block again after task " + i);
         }
         GoNetpollLoopCounters after = factory.counters();
