@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark suite in one command: builds the jars if they are missing or older than the sources, installs
-# wrk and strace if missing (as root, from Debian's packages), then runs every scenario of issue 5 on every
-# transport and writes docs/benchmarks/REPORT.md and its PNG charts.
+# wrk and strace if missing (as root, from Debian's packages), then runs every scenario (issue 5's a-g; UDP h-i
+# and Unix-domain j-k) on every transport and writes docs/benchmarks/REPORT.md and its PNG charts.
 #
 # usage: benchmarks/run.sh [--quick] [suite options]
 #   --quick   smoke run: 1 run, short warm-up, 1,000 idle connections; under 5 minutes, not for comparison
@@ -20,7 +20,8 @@ stale() {
 needs_build() {
   stale examples/target/gonetpoll-examples.jar transport-gonetpoll examples \
       || stale benchmarks/target/gonetpoll-benchmarks.jar transport-gonetpoll benchmarks \
-      || stale benchmarks/target/echo-load benchmarks
+      || stale benchmarks/target/echo-load benchmarks \
+      || stale benchmarks/target/udp-load benchmarks
 }
 if needs_build; then
   echo "building: mvn -B -q -DskipTests install"

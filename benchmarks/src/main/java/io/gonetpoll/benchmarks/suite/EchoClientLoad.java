@@ -9,9 +9,10 @@ import java.util.regex.Pattern;
 /**
  * Echo load, the same whatever transport the server uses. Ping-pong runs {@code benchmarks/target/echo-load} (C,
  * one epoll thread: the Java echo-client took its whole core at 64 connections, where the server did not) and
- * counts round trips. Stream mode runs the examples' {@code echo-client} on Netty's epoll, which sets its small
- * SO_RCVBUF before connecting, and counts MB echoed (one operation = 1 MB); there the reader's window, not the
- * client's CPU, sets the pace.
+ * counts round trips, over TCP or a Unix-domain socket; with pipelined HTTP requests instead of echo messages it
+ * loads the http example on a Unix-domain socket, which wrk cannot reach. Stream mode runs the examples'
+ * {@code echo-client} on Netty's epoll, which sets its small SO_RCVBUF before connecting, and counts MB echoed (one
+ * operation = 1 MB); there the reader's window, not the client's CPU, sets the pace.
  */
 final class EchoClientLoad implements Load {
     /** Time the client JVM needs to start: left out of its CPU figure, with its warm-up. */
@@ -28,19 +29,30 @@ final class EchoClientLoad implements Load {
     /** Stream mode: the client's SO_RCVBUF (0: the kernel's) and how many MB one measured run streams. */
     private final int receiveBuffer;
     private final long streamMegabytes;
+    /**
+     * HTTP instead of echo: echo-load sends this many pipelined requests per round trip to the http example (which
+     * wrk cannot reach on a Unix-domain socket); one operation is a request. 0 for the echo.
+     */
+    private final int httpDepth;
 
     private EchoClientLoad(SuiteSettings settings, boolean stream, int connections, int messageSize,
-                           int receiveBuffer, long streamMegabytes) {
+                           int receiveBuffer, long streamMegabytes, int httpDepth) {
         this.settings = settings;
         this.stream = stream;
         this.connections = connections;
         this.messageSize = messageSize;
         this.receiveBuffer = receiveBuffer;
         this.streamMegabytes = streamMegabytes;
+        this.httpDepth = httpDepth;
     }
 
     static EchoClientLoad pingPong(SuiteSettings settings, int connections, int messageSize) {
-        return new EchoClientLoad(settings, false, connections, messageSize, 0, 0);
+        return new EchoClientLoad(settings, false, connections, messageSize, 0, 0, 0);
+    }
+
+    /** {@code connections} connections, each with {@code depth} pipelined requests in flight at a time. */
+    static EchoClientLoad httpPipeline(SuiteSettings settings, int connections, int depth) {
+        return new EchoClientLoad(settings, false, connections, 64, 0, 0, depth);
     }
 
     /**
@@ -48,12 +60,13 @@ final class EchoClientLoad implements Load {
      * reads the echo with an SO_RCVBUF of {@code receiveBuffer} bytes, as fast as it can.
      */
     static EchoClientLoad slowReader(SuiteSettings settings, int chunkSize, int receiveBuffer, long megabytes) {
-        return new EchoClientLoad(settings, true, 1, chunkSize, receiveBuffer, megabytes);
+        return new EchoClientLoad(settings, true, 1, chunkSize, receiveBuffer, megabytes, 0);
     }
 
     @Override
     public String[] extraLabels() {
-        return !stream && connections == 1 ? new String[] {"RTT p50 µs", "RTT p99 µs"} : new String[0];
+        return !stream && connections == 1 && httpDepth == 0 ? new String[] {"RTT p50 µs", "RTT p99 µs"}
+                : new String[0];
     }
 
     /**
@@ -76,12 +89,13 @@ final class EchoClientLoad implements Load {
     }
 
     /**
-     * {@code operations}: round trips in all, or MB for a stream; spread over the connections. No client
-     * warm-up: every operation the server sees must be counted.
+     * {@code operations}: round trips in all (HTTP: requests), or MB for a stream; spread over the connections. No
+     * client warm-up: every operation the server sees must be counted.
      */
     @Override
     public LoadResult runCounted(ServerUnderTest server, long operations) throws IOException, InterruptedException {
-        long perConnection = stream ? chunks(operations * 1_000_000) : operations / connections;
+        long perConnection = stream ? chunks(operations * 1_000_000)
+                : operations / connections / Math.max(1, httpDepth);
         return run(server, List.of("--messages", Long.toString(Math.max(1, perConnection))), 0, 120);
     }
 
@@ -103,8 +117,12 @@ final class EchoClientLoad implements Load {
         } else {
             command.add(settings.echoLoad.toString());
         }
-        command.addAll(List.of("--port", Integer.toString(server.port), "--connections", Integer.toString(connections),
+        command.addAll(server.addressArgs());
+        command.addAll(List.of("--connections", Integer.toString(connections),
                 "--message-size", Integer.toString(messageSize)));
+        if (httpDepth > 0) {
+            command.addAll(List.of("--http-pipeline", Integer.toString(httpDepth)));
+        }
         command.addAll(bound);
         if (warmupSeconds > 0) {
             command.addAll(List.of("--warmup-seconds", Integer.toString(warmupSeconds)));
@@ -124,6 +142,8 @@ final class EchoClientLoad implements Load {
             LoadResult result;
             if (stream) {
                 result = new LoadResult(kv.number("bytes-echoed") / 1e6, kv.number("MB/s"), client.commandLine);
+            } else if (httpDepth > 0) {
+                result = new LoadResult(kv.number("requests"), kv.number("requests/s"), client.commandLine);
             } else {
                 result = new LoadResult(kv.number("round-trips"), kv.number("round-trips/s"), client.commandLine);
                 if (connections == 1) {
