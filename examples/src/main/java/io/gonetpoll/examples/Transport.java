@@ -1,6 +1,8 @@
 package io.gonetpoll.examples;
 
 import io.gonetpoll.channel.GoNetpoll;
+import io.gonetpoll.channel.GoNetpollChannelOption;
+import io.gonetpoll.channel.GoNetpollDatagramChannel;
 import io.gonetpoll.channel.GoNetpollDomainSocketChannel;
 import io.gonetpoll.channel.GoNetpollIoHandler;
 import io.gonetpoll.channel.GoNetpollServerDomainSocketChannel;
@@ -49,11 +51,17 @@ import java.util.stream.Collectors;
 /** The transports every example can run on: GoNetpoll, and Netty's own for comparison. */
 enum Transport {
     GONETPOLL("gonetpoll", GoNetpollServerSocketChannel.class, GoNetpollSocketChannel.class,
-            GoNetpollServerDomainSocketChannel.class, GoNetpollDomainSocketChannel.class, null) {
+            GoNetpollServerDomainSocketChannel.class, GoNetpollDomainSocketChannel.class,
+            GoNetpollDatagramChannel.class) {
         @Override
         IoHandlerFactory newIoHandlerFactory() {
             GoNetpoll.ensureAvailability();
             return GoNetpollIoHandler.newFactory();
+        }
+
+        @Override
+        ChannelOption<Integer> maxDatagramPayloadOption() {
+            return GoNetpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE;
         }
     },
     EPOLL("epoll", EpollServerSocketChannel.class, EpollSocketChannel.class,

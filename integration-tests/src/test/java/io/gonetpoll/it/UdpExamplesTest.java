@@ -41,7 +41,7 @@ class UdpExamplesTest {
     private static final long START_TIMEOUT_SECONDS = 60;
 
     @ParameterizedTest
-    @ValueSource(strings = {"epoll", "nio"})
+    @ValueSource(strings = {"gonetpoll", "nio"})
     void echoClientAgainstEchoServer(String transport) throws Exception {
         int senders = 8;
         int messages = 500;
@@ -67,7 +67,7 @@ class UdpExamplesTest {
      * the sink's {@code ?stats} answer counts all of them (loopback drops nothing that a receive buffer holds).
      */
     @ParameterizedTest
-    @CsvSource({"epoll, false", "epoll, true", "nio, false"})
+    @CsvSource({"gonetpoll, false", "gonetpoll, true", "epoll, true", "nio, false"})
     void sinkCountsEveryDatagram(String transport, boolean batched) throws Exception {
         List<String> args = new ArrayList<>(List.of("--mode", "sink"));
         if (batched) {
@@ -120,8 +120,8 @@ class UdpExamplesTest {
 
     @Test
     void dnsResolvesAgainstTheTestServer() throws Exception {
-        String transport = "epoll";
-        String expectedChannel = "EpollDatagramChannel";
+        String transport = "gonetpoll";
+        String expectedChannel = "GoNetpollDatagramChannel";
         try (TestDnsServer dns = new TestDnsServer(Map.of("alpha.gonetpoll.test",
                 List.of(InetAddress.getByName("192.0.2.1"), InetAddress.getByName("2001:db8::1"))), Set.of())) {
             String server = "127.0.0.1:" + dns.address().getPort();

@@ -1,5 +1,8 @@
 package io.gonetpoll.it.dns;
 
+import io.gonetpoll.channel.GoNetpollDatagramChannel;
+import io.gonetpoll.channel.GoNetpollIoHandler;
+import io.gonetpoll.channel.GoNetpollSocketChannel;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -12,6 +15,12 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 
 /** The transports the resolver runs on here: GoNetpoll, and Netty's epoll and NIO as the reference. */
 enum DnsTransport {
+    GONETPOLL(GoNetpollDatagramChannel.class, GoNetpollSocketChannel.class) {
+        @Override
+        IoHandlerFactory newFactory() {
+            return GoNetpollIoHandler.newFactory();
+        }
+    },
     EPOLL(EpollDatagramChannel.class, EpollSocketChannel.class) {
         @Override
         IoHandlerFactory newFactory() {
