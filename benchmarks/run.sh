@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The benchmark suite in one command: builds the jars if they are missing or older than the sources, installs
-# wrk and strace if missing (as root, from Debian's packages), then runs every scenario (issue 5's a-g; UDP h-i
-# and Unix-domain j-k) on every transport and writes docs/benchmarks/REPORT.md and its PNG charts.
+# wrk and strace if missing (as root, from Debian's packages), then runs every scenario (issue 5's a-g; UDP i-j
+# and Unix-domain k-l) on every transport and writes docs/benchmarks/REPORT.md and its PNG charts.
 #
 # usage: benchmarks/run.sh [--quick] [suite options]
-#   --quick   smoke run: 1 run, short warm-up, 1,000 idle connections; under 5 minutes, not for comparison
-#   (full run: 3 interleaved runs, 15 s warm-up per server start, 10,000 idle connections; 37 min measured)
+#   --quick   smoke run: 1 run, short warm-up, 1,000 idle connections; not for comparison (a-g: under 5 minutes)
+#   (full run: 3 interleaved runs, 15 s warm-up per server start, 10,000 idle connections; a-g: 37 min measured;
+#   i-l, UDP and Unix-domain, add roughly as much again, estimated from a smoke run)
 #   further options: --runs N, --only a,b,...(scenario letters), --no-strace, --out DIR
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -3,7 +3,7 @@ package io.gonetpoll.benchmarks.suite;
 import java.util.List;
 
 /**
- * Scenarios a-f of issue 5, UDP (h, i) and Unix-domain (j, k) ones, grouped by the server they run against (g has
+ * Scenarios a-f of issue 5, UDP (i, j) and Unix-domain (k, l) ones, grouped by the server they run against (g has
  * its own runner). How each is built and what it measures: docs/benchmarks/scenarios.md.
  */
 final class Scenarios {
@@ -16,7 +16,7 @@ final class Scenarios {
      */
     private static final int STREAM_CHUNK_BYTES = 64 * 1024;
     private static final int STREAM_RECEIVE_BUFFER = 16 * 1024;
-    /** i, batched: datagrams per GSO send and at most per recvmmsg (64: UDP_MAX_SEGMENTS of older kernels). */
+    /** j, batched: datagrams per GSO send and at most per recvmmsg (64: UDP_MAX_SEGMENTS of older kernels). */
     private static final int ONE_WAY_BATCH = 64;
 
     private Scenarios() {
@@ -51,27 +51,27 @@ final class Scenarios {
                                 + "ping-pong through it, 64 connections, 64 B", "msgs/s", "msg",
                                 EchoClientLoad.pingPong(s, 64, 64), 10_000 * scale))),
                 new ServerPlan("udp-echo-server", "udp-echo", List.of(
-                        new Scenario("h-udp64", "h. UDP request/response, 64 senders, 64 B", "round trips/s", "rt",
+                        new Scenario("i-udp64", "i. UDP request/response, 64 senders, 64 B", "round trips/s", "rt",
                                 UdpLoad.requestResponse(s, 64, 64), 10_000 * scale)),
                         ServerPlan.Address.PORT, transport -> List.of("--mode", "echo")),
                 new ServerPlan("udp-echo-server", "udp-sink", List.of(
-                        new Scenario("i-oneway", "i. UDP one way, 64 B: one datagram per send and per receive",
+                        new Scenario("j-oneway", "j. UDP one way, 64 B: one datagram per send and per receive",
                                 "datagrams/s", "dgram", UdpLoad.oneWay(s, 64, 0), 10_000 * scale)),
                         ServerPlan.Address.PORT, transport -> List.of("--mode", "sink")),
                 new ServerPlan("udp-echo-server", "udp-sink-batched", List.of(
-                        new Scenario("i-oneway-batch", "i. UDP one way, 64 B, batched: " + ONE_WAY_BATCH
+                        new Scenario("j-oneway-batch", "j. UDP one way, 64 B, batched: " + ONE_WAY_BATCH
                                 + " datagrams per send (GSO) and up to " + ONE_WAY_BATCH + " per receive (recvmmsg; "
                                 + "NIO: one per receive)", "datagrams/s", "dgram", UdpLoad.oneWay(s, 64, ONE_WAY_BATCH),
                                 10_000 * scale)),
                         ServerPlan.Address.PORT, Scenarios::batchedSink),
                 new ServerPlan("echo-server", "echo-server-uds", List.of(
-                        new Scenario("j-uds-pingpong1", "j. Echo ping-pong over a Unix-domain socket, 1 connection, "
+                        new Scenario("k-uds-pingpong1", "k. Echo ping-pong over a Unix-domain socket, 1 connection, "
                                 + "64 B", "round trips/s", "rt", EchoClientLoad.pingPong(s, 1, 64), 0),
-                        new Scenario("j-uds-echo64", "j. Echo over Unix-domain sockets, 64 connections, 64 B",
+                        new Scenario("k-uds-echo64", "k. Echo over Unix-domain sockets, 64 connections, 64 B",
                                 "round trips/s", "rt", EchoClientLoad.pingPong(s, 64, 64), 10_000 * scale)),
                         ServerPlan.Address.UDS, transport -> List.of()),
                 new ServerPlan("http", "http-uds", List.of(
-                        new Scenario("k-uds-pipe16", "k. HTTP hello over Unix-domain sockets, pipelined x16, 64 "
+                        new Scenario("l-uds-pipe16", "l. HTTP hello over Unix-domain sockets, pipelined x16, 64 "
                                 + "connections", "req/s", "req", EchoClientLoad.httpPipeline(s, 64, 16),
                                 50_000 * scale)),
                         ServerPlan.Address.UDS, transport -> List.of()));

@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 
 /**
  * {@code suite [--quick] [--runs N] [--only a,b,..] [--no-strace] [--out DIR]}: runs benchmark scenarios a-g of
- * issue 5, and the UDP (h, i) and Unix-domain (j, k) ones, on every transport and writes {@code REPORT.md} and its
+ * issue 5, and the UDP (i, j) and Unix-domain (k, l) ones, on every transport and writes {@code REPORT.md} and its
  * PNG charts into {@code docs/benchmarks}.
  * {@code benchmarks/run.sh} builds the jars and installs wrk and strace first, then calls this.
  */
