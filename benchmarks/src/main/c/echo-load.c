@@ -7,13 +7,19 @@
  * comes back is checked against the pattern echo-client uses (offset % 251), so an echo server that loses,
  * reorders or changes a byte fails the run.
  *
- * usage: echo-load --port P [--host 127.0.0.1] [--connections N] [--message-size BYTES]
- *                  (--duration-seconds S | --messages M) [--warmup-seconds W]
+ * usage: echo-load (--port P [--host 127.0.0.1] | --uds PATH) [--connections N] [--message-size BYTES]
+ *                  [--http-pipeline D] (--duration-seconds S | --messages M) [--warmup-seconds W]
+ *   --uds PATH: Unix-domain stream sockets to PATH instead of TCP.
  *   --messages M: M round trips per connection after the warm-up, then stop.
+ *   --http-pipeline D: a round trip is D pipelined "GET / HTTP/1.1" requests in one send and their D responses,
+ *   against the examples' http server. The response is learnt from one request before the load starts (its
+ *   headers and Content-Length body); every response after it must be byte for byte the same (the server's is
+ *   fixed: no Date header), which is how the responses are counted and checked without parsing each one.
  * prints "echo-load measuring" when the warm-up ends, and at the end one line:
- *   echo-load mode=pingpong connections=N message-size=B round-trips=R round-trips/s=X rtt-p50-us=A
- *   rtt-p99-us=B rtt-p999-us=C result=ok|FAILED
- * exit status 0 only if every connection finished and every byte matched.
+ *   echo-load mode=pingpong|http-pipeline connections=N message-size=B round-trips=R round-trips/s=X
+ *   requests=Q requests/s=Y rtt-p50-us=A rtt-p99-us=B rtt-p999-us=C result=ok|FAILED
+ * (requests = round trips x D; D = 1 for the echo). Exit status 0 only if every connection finished and every byte
+ * matched.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -28,6 +34,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -50,6 +57,9 @@ struct connection {
 
 static unsigned char *pattern; /* PERIOD + message size bytes: a message at offset p is pattern + p % PERIOD */
 static unsigned char *scratch;
+/* --http-pipeline: the D requests sent as one message, and the D responses expected back (else NULL). */
+static unsigned char *http_request, *http_reply;
+static int http_request_size, http_reply_size;
 static uint64_t histogram[HISTOGRAM_BUCKETS];
 
 static int64_t now_nanos(void) {
@@ -59,8 +69,9 @@ static int64_t now_nanos(void) {
 }
 
 static void usage(const char *why) {
-    fprintf(stderr, "echo-load: %s\nusage: echo-load --port P [--host H] [--connections N] [--message-size B] "
-            "(--duration-seconds S | --messages M) [--warmup-seconds W]\n", why);
+    fprintf(stderr, "echo-load: %s\nusage: echo-load (--port P [--host H] | --uds PATH) [--connections N] "
+            "[--message-size B] [--http-pipeline D] (--duration-seconds S | --messages M) [--warmup-seconds W]\n",
+            why);
     exit(2);
 }
 
@@ -90,12 +101,17 @@ static uint64_t percentile_micros(uint64_t total, int permille) {
     return HISTOGRAM_BUCKETS - 1;
 }
 
-/* Sends the message at the connection's stream offset. One message is in flight per connection, so the socket's
- * send buffer is empty and the send goes whole (see MAX_MESSAGE); anything else fails the run. */
+/* Sends the message at the connection's stream offset (or the pipelined requests). One message is in flight per
+ * connection, so the socket's send buffer is empty and the send goes whole (see MAX_MESSAGE); anything else fails
+ * the run. */
 static int send_message(struct connection *c, int size) {
     c->received = 0;
     c->sent_at = now_nanos();
-    ssize_t n = send(c->fd, pattern + c->stream_offset % PERIOD, (size_t) size, MSG_NOSIGNAL);
+    const unsigned char *message = http_request ? http_request : pattern + c->stream_offset % PERIOD;
+    if (http_request) {
+        size = http_request_size;
+    }
+    ssize_t n = send(c->fd, message, (size_t) size, MSG_NOSIGNAL);
     if (n != size) {
         fprintf(stderr, "echo-load: send returned %zd of %d bytes: %s\n", n, size, n < 0 ? strerror(errno) : "short");
         return -1;
@@ -103,9 +119,75 @@ static int send_message(struct connection *c, int size) {
     return 0;
 }
 
+/* A blocking stream socket connected to the TCP or Unix-domain address; -1 with errno on failure. */
+static int connect_to(const struct sockaddr *address, socklen_t length, int tcp) {
+    int fd = socket(address->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int one = 1;
+    if (fd < 0 || connect(fd, address, length) != 0
+            || (tcp && setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0)) {
+        int saved = errno;
+        if (fd >= 0) {
+            close(fd);
+        }
+        errno = saved;
+        return -1;
+    }
+    return fd;
+}
+
+/* --http-pipeline: sends one request on a connection of its own and keeps the response (headers and a
+ * Content-Length body) as the one every later response must equal; builds the D-request message and the reply. */
+static int learn_http_response(const struct sockaddr *address, socklen_t length, int tcp, int depth) {
+    static const char request[] = "GET / HTTP/1.1\r\nHost: gonetpoll-bench\r\n\r\n";
+    int fd = connect_to(address, length, tcp);
+    if (fd < 0 || send(fd, request, sizeof request - 1, MSG_NOSIGNAL) != (ssize_t) (sizeof request - 1)) {
+        fprintf(stderr, "echo-load: the first HTTP request: %s\n", strerror(errno));
+        return -1;
+    }
+    char response[MAX_MESSAGE + 1];
+    int have = 0, total = -1;
+    while (total < 0 || have < total) {
+        ssize_t n = recv(fd, response + have, (size_t) (MAX_MESSAGE - have), 0);
+        if (n <= 0) {
+            fprintf(stderr, "echo-load: the first HTTP response ended after %d bytes\n", have);
+            close(fd);
+            return -1;
+        }
+        have += (int) n;
+        response[have] = '\0';
+        char *end = strstr(response, "\r\n\r\n");
+        char *cl = strcasestr(response, "content-length:");
+        if (total < 0 && end && cl && cl < end) {
+            total = (int) (end + 4 - response) + atoi(cl + strlen("content-length:"));
+        }
+        if (have >= MAX_MESSAGE) {
+            fprintf(stderr, "echo-load: the first HTTP response is longer than %d bytes\n", MAX_MESSAGE);
+            close(fd);
+            return -1;
+        }
+    }
+    close(fd);
+    if (have != total) {
+        fprintf(stderr, "echo-load: %d bytes after the first HTTP response\n", have - total);
+        return -1;
+    }
+    http_request_size = (int) (sizeof request - 1) * depth;
+    http_reply_size = total * depth;
+    http_request = malloc((size_t) http_request_size);
+    http_reply = malloc((size_t) http_reply_size);
+    if (!http_request || !http_reply) {
+        return -1;
+    }
+    for (int i = 0; i < depth; i++) {
+        memcpy(http_request + i * (int) (sizeof request - 1), request, sizeof request - 1);
+        memcpy(http_reply + i * total, response, (size_t) total);
+    }
+    return 0;
+}
+
 int main(int argc, char **argv) {
-    const char *host = "127.0.0.1";
-    int port = -1, connections = 1, size = 64;
+    const char *host = "127.0.0.1", *uds = NULL;
+    int port = -1, connections = 1, size = 64, depth = 0;
     long duration = -1, messages = -1, warmup = 0;
     for (int i = 1; i < argc; i += 2) {
         if (i + 1 >= argc) {
@@ -114,6 +196,8 @@ int main(int argc, char **argv) {
         const char *flag = argv[i], *value = argv[i + 1];
         if (!strcmp(flag, "--host")) host = value;
         else if (!strcmp(flag, "--port")) port = (int) number(flag, value, 1, 65535);
+        else if (!strcmp(flag, "--uds")) uds = value;
+        else if (!strcmp(flag, "--http-pipeline")) depth = (int) number(flag, value, 1, 64);
         else if (!strcmp(flag, "--connections")) connections = (int) number(flag, value, 1, 10000);
         else if (!strcmp(flag, "--message-size")) size = (int) number(flag, value, 1, MAX_MESSAGE);
         else if (!strcmp(flag, "--duration-seconds")) duration = number(flag, value, 1, 3600);
@@ -121,12 +205,36 @@ int main(int argc, char **argv) {
         else if (!strcmp(flag, "--warmup-seconds")) warmup = number(flag, value, 0, 3600);
         else usage("unknown option");
     }
-    if (port < 0 || (duration < 0) == (messages < 0)) {
-        usage("--port and exactly one of --duration-seconds and --messages are required");
+    if ((port < 0) == (uds == NULL) || (duration < 0) == (messages < 0)) {
+        usage("one of --port and --uds, and exactly one of --duration-seconds and --messages are required");
     }
 
+    struct sockaddr_storage address = {0};
+    socklen_t address_length;
+    if (uds) {
+        struct sockaddr_un *un = (struct sockaddr_un *) &address;
+        if (strlen(uds) >= sizeof un->sun_path) {
+            usage("--uds: path too long");
+        }
+        un->sun_family = AF_UNIX;
+        strcpy(un->sun_path, uds);
+        address_length = sizeof *un;
+    } else {
+        struct sockaddr_in *in = (struct sockaddr_in *) &address;
+        in->sin_family = AF_INET;
+        in->sin_port = htons((uint16_t) port);
+        if (inet_pton(AF_INET, host, &in->sin_addr) != 1) {
+            usage("--host must be an IPv4 address");
+        }
+        address_length = sizeof *in;
+    }
+    if (depth > 0 && learn_http_response((struct sockaddr *) &address, address_length, !uds, depth) != 0) {
+        return 1;
+    }
+    int reply_size = depth > 0 ? http_reply_size : size;
+
     pattern = malloc((size_t) PERIOD + (size_t) size);
-    scratch = malloc((size_t) size);
+    scratch = malloc((size_t) reply_size);
     struct connection *conns = calloc((size_t) connections, sizeof *conns);
     struct epoll_event *events = calloc((size_t) connections, sizeof *events);
     if (!pattern || !scratch || !conns || !events) {
@@ -137,10 +245,6 @@ int main(int argc, char **argv) {
         pattern[i] = (unsigned char) (i % PERIOD);
     }
 
-    struct sockaddr_in address = {.sin_family = AF_INET, .sin_port = htons((uint16_t) port)};
-    if (inet_pton(AF_INET, host, &address.sin_addr) != 1) {
-        usage("--host must be an IPv4 address");
-    }
     int epfd = epoll_create1(EPOLL_CLOEXEC);
     if (epfd < 0) {
         perror("echo-load: epoll_create1");
@@ -148,12 +252,9 @@ int main(int argc, char **argv) {
     }
     /* Connect blocking (the server accepts at once), then each socket goes non-blocking into the epoll set. */
     for (int i = 0; i < connections; i++) {
-        int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        int one = 1;
-        if (fd < 0 || connect(fd, (struct sockaddr *) &address, sizeof address) != 0
-                || setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0
-                || fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) != 0) {
-            fprintf(stderr, "echo-load: connection %d to %s:%d: %s\n", i, host, port, strerror(errno));
+        int fd = connect_to((struct sockaddr *) &address, address_length, !uds);
+        if (fd < 0 || fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) != 0) {
+            fprintf(stderr, "echo-load: connection %d to %s: %s\n", i, uds ? uds : host, strerror(errno));
             return 1;
         }
         conns[i].fd = fd;
@@ -197,7 +298,7 @@ int main(int argc, char **argv) {
             if (c->done) {
                 continue;
             }
-            ssize_t n = recv(c->fd, scratch, (size_t) (size - c->received), 0);
+            ssize_t n = recv(c->fd, scratch, (size_t) (reply_size - c->received), 0);
             if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
                 continue;
             }
@@ -207,7 +308,8 @@ int main(int argc, char **argv) {
                 failed = 1;
                 break;
             }
-            const unsigned char *expected = pattern + (c->stream_offset + (uint64_t) c->received) % PERIOD;
+            const unsigned char *expected = http_reply ? http_reply + c->received
+                    : pattern + (c->stream_offset + (uint64_t) c->received) % PERIOD;
             for (ssize_t b = 0; b < n; b++) {
                 if (scratch[b] != expected[b]) {
                     fprintf(stderr, "echo-load: echo mismatch at byte %" PRIu64 "\n",
@@ -217,7 +319,7 @@ int main(int argc, char **argv) {
                 }
             }
             c->received += (int) n;
-            if (failed || c->received < size) {
+            if (failed || c->received < reply_size) {
                 continue;
             }
             int64_t done_at = now_nanos();
@@ -244,9 +346,13 @@ int main(int argc, char **argv) {
             close(conns[i].fd);
         }
     }
-    printf("echo-load mode=pingpong connections=%d message-size=%d round-trips=%" PRIu64 " round-trips/s=%.0f "
-           "rtt-p50-us=%" PRIu64 " rtt-p99-us=%" PRIu64 " rtt-p999-us=%" PRIu64 " result=%s\n", connections, size,
-           total, seconds > 0 ? (double) total / seconds : 0.0, percentile_micros(total, 500),
-           percentile_micros(total, 990), percentile_micros(total, 999), failed ? "FAILED" : "ok");
+    uint64_t requests = total * (uint64_t) (depth > 0 ? depth : 1);
+    printf("echo-load mode=%s connections=%d message-size=%d round-trips=%" PRIu64 " round-trips/s=%.0f "
+           "requests=%" PRIu64 " requests/s=%.0f rtt-p50-us=%" PRIu64 " rtt-p99-us=%" PRIu64 " rtt-p999-us=%" PRIu64
+           " result=%s\n",
+           depth > 0 ? "http-pipeline" : "pingpong", connections, depth > 0 ? http_request_size : size, total,
+           seconds > 0 ? (double) total / seconds : 0.0, requests, seconds > 0 ? (double) requests / seconds : 0.0,
+           percentile_micros(total, 500), percentile_micros(total, 990), percentile_micros(total, 999),
+           failed ? "FAILED" : "ok");
     return failed ? 1 : 0;
 }

@@ -4,8 +4,10 @@
  * listener's accept-queue length (getsockopt TCP_INFO), the TCP/IP option levels and names GoNetpoll's
  * configs set, the errno values the accept loop tells apart, a Unix stream read that reports whether it ended at
  * ancillary data (recvmsg, MSG_CTRUNC), and a Unix-domain peer's credentials (SO_PEERCRED, as Netty's
- * PeerCredentials). SCM_RIGHTS passing is Netty's own (Socket.sendFd/recvFd). Any further per-socket
- * syscall or constant belongs here too (recvmmsg/sendmmsg); the poller does not (that is netpoll_epoll.c),
+ * PeerCredentials), and for datagram sockets a recvfrom that tells an empty datagram from EAGAIN, a
+ * sendto/send that tells an empty datagram sent from a full buffer, multicast membership (RFC 3678 requests) and
+ * the multicast option names. SCM_RIGHTS passing is Netty's own (Socket.sendFd/recvFd). Any further per-socket
+ * syscall or constant belongs here too (recvmmsg/sendmmsg are); the poller does not (that is netpoll_epoll.c),
  * nor registering with the JVM (that is gonetpoll_jni.c).
  *
  * Every function is one syscall (or one syscall plus its EINTR/EAGAIN policy, stated beside it) and returns
@@ -16,17 +18,20 @@
 #include <jni.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
+#include <string.h>
 #include <netinet/tcp.h>
+#include <netinet/udp.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <sys/un.h>
 
 #include "gonetpoll_jni.h"
 
-// Older kernel headers lack these; values from include/uapi/linux/tcp.h, in.h and asm-generic/socket.h.
+// Older kernel headers lack these; values from include/uapi/linux/tcp.h, in.h, in6.h and asm-generic/socket.h.
 #ifndef TCP_NOTSENT_LOWAT
 #define TCP_NOTSENT_LOWAT 25
 #endif
@@ -41,6 +46,18 @@
 #endif
 #ifndef IP_BIND_ADDRESS_NO_PORT
 #define IP_BIND_ADDRESS_NO_PORT 24
+#endif
+#ifndef IPV6_MULTICAST_ALL
+#define IPV6_MULTICAST_ALL 29
+#endif
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT 103
+#endif
+#ifndef UDP_GRO
+#define UDP_GRO 104
+#endif
+#ifndef SOL_UDP
+#define SOL_UDP 17
 #endif
 #ifndef SO_BUSY_POLL
 #define SO_BUSY_POLL 46
@@ -168,6 +185,355 @@ static jobject socket_extras_newPeerCredentials(JNIEnv* env, jclass clazz, jint 
     return credentials;
 }
 
+// A datagram peer's address as recvFrom0 hands it to Java in one byte[DATAGRAM_ADDRESS_SIZE]: bytes 0-15 the
+// IPv6 address (an IPv4 sender as ::ffff:a.b.c.d, which InetAddress.getByAddress turns into an Inet4Address),
+// bytes 16-19 the scope id and 20-21 the port, both big-endian.
+#define DATAGRAM_ADDRESS_SIZE 22
+
+static void putDatagramAddress(const struct sockaddr_storage* from, jbyte* out) {
+    memset(out, 0, DATAGRAM_ADDRESS_SIZE);
+    uint32_t scope = 0;
+    uint16_t port = 0;
+    if (from->ss_family == AF_INET6) {
+        const struct sockaddr_in6* in6 = (const struct sockaddr_in6*) from;
+        memcpy(out, &in6->sin6_addr, 16);
+        scope = in6->sin6_scope_id;
+        port = ntohs(in6->sin6_port);
+    } else if (from->ss_family == AF_INET) {
+        const struct sockaddr_in* in4 = (const struct sockaddr_in*) from;
+        out[10] = (jbyte) 0xff;
+        out[11] = (jbyte) 0xff;
+        memcpy(out + 12, &in4->sin_addr, 4);
+        port = ntohs(in4->sin_port);
+    }
+    out[16] = (jbyte) (scope >> 24);
+    out[17] = (jbyte) (scope >> 16);
+    out[18] = (jbyte) (scope >> 8);
+    out[19] = (jbyte) scope;
+    out[20] = (jbyte) (port >> 8);
+    out[21] = (jbyte) port;
+}
+
+// Fills a sockaddr for sendto and for the multicast requests: a 4-byte address on an IPv4 socket gives a
+// sockaddr_in; on an IPv6 socket the caller passes 16 bytes (IPv4 as ::ffff:a.b.c.d). Returns its length, or 0 if
+// the array has another length.
+static socklen_t toSockaddr(JNIEnv* env, jbyteArray address, jint scopeId, jint port, struct sockaddr_storage* out) {
+    memset(out, 0, sizeof(*out));
+    jsize len = (*env)->GetArrayLength(env, address);
+    if (len == 4) {
+        struct sockaddr_in* in4 = (struct sockaddr_in*) out;
+        in4->sin_family = AF_INET;
+        in4->sin_port = htons((uint16_t) port);
+        (*env)->GetByteArrayRegion(env, address, 0, 4, (jbyte*) &in4->sin_addr);
+        return sizeof(struct sockaddr_in);
+    }
+    if (len == 16) {
+        struct sockaddr_in6* in6 = (struct sockaddr_in6*) out;
+        in6->sin6_family = AF_INET6;
+        in6->sin6_port = htons((uint16_t) port);
+        in6->sin6_scope_id = (uint32_t) scopeId;
+        (*env)->GetByteArrayRegion(env, address, 0, 16, (jbyte*) &in6->sin6_addr);
+        return sizeof(struct sockaddr_in6);
+    }
+    return 0;
+}
+
+// One datagram into native memory at address + pos (up to limit), its sender into sender[DATAGRAM_ADDRESS_SIZE]:
+// recvfrom(2). Returns the datagram's length (0 is an empty datagram, not "would block"), or -errno: -EAGAIN
+// when the receive queue is empty, and on a connected socket the error an ICMP message left (-ECONNREFUSED for
+// "port unreachable"). A datagram longer than the room is truncated, as recv(2) does. EINTR: retried.
+static jint socket_extras_recvFrom(JNIEnv* env, jclass clazz, jint fd, jlong address, jint pos, jint limit,
+                                   jbyteArray sender) {
+    struct sockaddr_storage from;
+    socklen_t fromLen = sizeof(from);
+    ssize_t res;
+    do {
+        res = recvfrom(fd, (void*) (intptr_t) (address + pos), (size_t) (limit - pos), 0,
+                       (struct sockaddr*) &from, &fromLen);
+    } while (res < 0 && errno == EINTR);
+    if (res < 0) {
+        return -errno;
+    }
+    jbyte out[DATAGRAM_ADDRESS_SIZE];
+    if (fromLen == 0) {
+        from.ss_family = AF_UNSPEC;
+    }
+    putDatagramAddress(&from, out);
+    (*env)->SetByteArrayRegion(env, sender, 0, DATAGRAM_ADDRESS_SIZE, out);
+    return (jint) res;
+}
+
+// One datagram from native memory at address + pos (up to limit): sendto(2) to recipient (4 or 16 bytes, see
+// toSockaddr), or send(2) on a connected socket when recipient is NULL. Returns the bytes sent (0 for an empty
+// datagram) or -errno: -EAGAIN when the send buffer is full, -EMSGSIZE for a datagram the protocol cannot carry.
+// EINTR: retried.
+static jint socket_extras_sendTo(JNIEnv* env, jclass clazz, jint fd, jlong address, jint pos, jint limit,
+                                 jbyteArray recipient, jint scopeId, jint port) {
+    struct sockaddr_storage to;
+    socklen_t toLen = 0;
+    if (recipient != NULL) {
+        toLen = toSockaddr(env, recipient, scopeId, port, &to);
+        if (toLen == 0) {
+            return -EAFNOSUPPORT;
+        }
+    }
+    ssize_t res;
+    do {
+        res = sendto(fd, (void*) (intptr_t) (address + pos), (size_t) (limit - pos), 0,
+                     recipient == NULL ? NULL : (struct sockaddr*) &to, toLen);
+    } while (res < 0 && errno == EINTR);
+    return res < 0 ? -errno : (jint) res;
+}
+
+// One datagram from native memory at address + pos (up to limit) to the Unix-domain socket at path (UTF-8 bytes
+// of Netty's DomainSocketAddress; a leading NUL byte names an abstract socket, whose name is the bytes after it
+// with no terminator): sendto(2). Returns the bytes sent (0 for an empty datagram) or -errno: -EAGAIN when the
+// receiver's queue is full, -ENAMETOOLONG for a path longer than sun_path. EINTR: retried.
+static jint socket_extras_sendToDomain(JNIEnv* env, jclass clazz, jint fd, jlong address, jint pos, jint limit,
+                                       jbyteArray path) {
+    struct sockaddr_un to;
+    memset(&to, 0, sizeof(to));
+    to.sun_family = AF_UNIX;
+    jsize len = (*env)->GetArrayLength(env, path);
+    if (len <= 0 || (size_t) len >= sizeof(to.sun_path)) {
+        return -ENAMETOOLONG;
+    }
+    (*env)->GetByteArrayRegion(env, path, 0, len, (jbyte*) to.sun_path);
+    // An abstract name counts exactly its bytes; a path counts its terminating NUL too.
+    socklen_t toLen = (socklen_t) (offsetof(struct sockaddr_un, sun_path) + len + (to.sun_path[0] == 0 ? 0 : 1));
+    ssize_t res;
+    do {
+        res = sendto(fd, (void*) (intptr_t) (address + pos), (size_t) (limit - pos), 0, (struct sockaddr*) &to,
+                     toLen);
+    } while (res < 0 && errno == EINTR);
+    return res < 0 ? -errno : (jint) res;
+}
+
+// Most datagrams one recvmmsg/sendmmsg call moves; the headers live on the C stack.
+#define MMSG_MAX 64
+
+// Up to count datagrams in one recvmmsg(2): datagram i into native memory at address + i * segmentSize (at most
+// segmentSize bytes; longer ones are truncated), its length into lengths[i] and its sender into
+// senders[i * DATAGRAM_ADDRESS_SIZE ...] (layout: putDatagramAddress). Returns how many were read, or -errno
+// (-EAGAIN: none queued). On a non-blocking socket the kernel stops at the first datagram that is not there, so
+// fewer than count means the queue was found empty (EAGAIN), unless another error stopped it, which the kernel
+// keeps for the next call. count is capped at MMSG_MAX. EINTR: retried.
+static jint socket_extras_recvmmsg(JNIEnv* env, jclass clazz, jint fd, jlong address, jint segmentSize, jint count,
+                                   jintArray lengths, jbyteArray senders) {
+    if (count > MMSG_MAX) {
+        count = MMSG_MAX;
+    }
+    struct mmsghdr msgs[MMSG_MAX];
+    struct iovec iovs[MMSG_MAX];
+    struct sockaddr_storage from[MMSG_MAX];
+    memset(msgs, 0, sizeof(struct mmsghdr) * (size_t) count);
+    for (int i = 0; i < count; i++) {
+        iovs[i].iov_base = (void*) (intptr_t) (address + (jlong) i * segmentSize);
+        iovs[i].iov_len = (size_t) segmentSize;
+        msgs[i].msg_hdr.msg_iov = &iovs[i];
+        msgs[i].msg_hdr.msg_iovlen = 1;
+        msgs[i].msg_hdr.msg_name = &from[i];
+        msgs[i].msg_hdr.msg_namelen = sizeof(from[i]);
+    }
+    int res;
+    do {
+        res = recvmmsg(fd, msgs, (unsigned int) count, 0, NULL);
+    } while (res < 0 && errno == EINTR);
+    if (res < 0) {
+        return -errno;
+    }
+    jint lens[MMSG_MAX];
+    jbyte out[DATAGRAM_ADDRESS_SIZE];
+    for (int i = 0; i < res; i++) {
+        lens[i] = (jint) msgs[i].msg_len;
+        if (msgs[i].msg_hdr.msg_namelen == 0) {
+            from[i].ss_family = AF_UNSPEC;
+        }
+        putDatagramAddress(&from[i], out);
+        (*env)->SetByteArrayRegion(env, senders, i * DATAGRAM_ADDRESS_SIZE, DATAGRAM_ADDRESS_SIZE, out);
+    }
+    (*env)->SetIntArrayRegion(env, lengths, 0, res, lens);
+    return res;
+}
+
+// Up to count datagrams in one sendmmsg(2): datagram i is lengths[i] bytes of native memory at addresses[i], sent
+// to the recipient in recipients[i * 16 ...] (recipientLengths[i] bytes: 4 or 16, see toSockaddr; 0: the
+// connected peer) with scopeIds[i] and ports[i]. Returns how many were sent (the kernel stops at the first that
+// would block or fails; the caller sends that one again alone to learn why), or -errno if the first one could
+// not be sent (-EAGAIN: the send buffer is full). count is capped at MMSG_MAX. EINTR: retried.
+static jint socket_extras_sendmmsg(JNIEnv* env, jclass clazz, jint fd, jint count, jlongArray addresses,
+                                   jintArray lengths, jbyteArray recipients, jintArray recipientLengths,
+                                   jintArray scopeIds, jintArray ports) {
+    if (count > MMSG_MAX) {
+        count = MMSG_MAX;
+    }
+    jlong addr[MMSG_MAX];
+    jint len[MMSG_MAX];
+    jint recipientLen[MMSG_MAX];
+    jint scope[MMSG_MAX];
+    jint port[MMSG_MAX];
+    jbyte recipient[MMSG_MAX * 16];
+    (*env)->GetLongArrayRegion(env, addresses, 0, count, addr);
+    (*env)->GetIntArrayRegion(env, lengths, 0, count, len);
+    (*env)->GetIntArrayRegion(env, recipientLengths, 0, count, recipientLen);
+    (*env)->GetIntArrayRegion(env, scopeIds, 0, count, scope);
+    (*env)->GetIntArrayRegion(env, ports, 0, count, port);
+    (*env)->GetByteArrayRegion(env, recipients, 0, count * 16, recipient);
+    struct mmsghdr msgs[MMSG_MAX];
+    struct iovec iovs[MMSG_MAX];
+    struct sockaddr_storage to[MMSG_MAX];
+    memset(msgs, 0, sizeof(struct mmsghdr) * (size_t) count);
+    for (int i = 0; i < count; i++) {
+        iovs[i].iov_base = (void*) (intptr_t) addr[i];
+        iovs[i].iov_len = (size_t) len[i];
+        msgs[i].msg_hdr.msg_iov = &iovs[i];
+        msgs[i].msg_hdr.msg_iovlen = 1;
+        if (recipientLen[i] == 4 || recipientLen[i] == 16) {
+            memset(&to[i], 0, sizeof(to[i]));
+            const jbyte* bytes = recipient + i * 16;
+            if (recipientLen[i] == 4) {
+                struct sockaddr_in* in4 = (struct sockaddr_in*) &to[i];
+                in4->sin_family = AF_INET;
+                in4->sin_port = htons((uint16_t) port[i]);
+                memcpy(&in4->sin_addr, bytes, 4);
+                msgs[i].msg_hdr.msg_namelen = sizeof(struct sockaddr_in);
+            } else {
+                struct sockaddr_in6* in6 = (struct sockaddr_in6*) &to[i];
+                in6->sin6_family = AF_INET6;
+                in6->sin6_port = htons((uint16_t) port[i]);
+                in6->sin6_scope_id = (uint32_t) scope[i];
+                memcpy(&in6->sin6_addr, bytes, 16);
+                msgs[i].msg_hdr.msg_namelen = sizeof(struct sockaddr_in6);
+            }
+            msgs[i].msg_hdr.msg_name = &to[i];
+        }
+    }
+    int res;
+    do {
+        res = sendmmsg(fd, msgs, (unsigned int) count, 0);
+    } while (res < 0 && errno == EINTR);
+    return res < 0 ? -errno : res;
+}
+
+// One UDP datagram of limit - pos bytes that the kernel cuts into segmentSize-byte datagrams (UDP GSO, Linux
+// 4.18+): sendmsg(2) with a UDP_SEGMENT control message, to recipient (see toSockaddr) or the connected peer if
+// it is NULL. Returns the bytes sent or -errno (-EAGAIN: the send buffer is full; -EINVAL/-EIO where the kernel
+// or the device cannot segment). EINTR: retried.
+static jint socket_extras_sendSegmented(JNIEnv* env, jclass clazz, jint fd, jlong address, jint pos, jint limit,
+                                        jbyteArray recipient, jint scopeId, jint port, jint segmentSize) {
+    struct sockaddr_storage to;
+    socklen_t toLen = 0;
+    if (recipient != NULL) {
+        toLen = toSockaddr(env, recipient, scopeId, port, &to);
+        if (toLen == 0) {
+            return -EAFNOSUPPORT;
+        }
+    }
+    struct iovec iov = { .iov_base = (void*) (intptr_t) (address + pos), .iov_len = (size_t) (limit - pos) };
+    char control[CMSG_SPACE(sizeof(uint16_t))];
+    memset(control, 0, sizeof(control));
+    struct msghdr msg = { .msg_name = recipient == NULL ? NULL : &to, .msg_namelen = toLen, .msg_iov = &iov,
+                          .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof(control) };
+    struct cmsghdr* cm = CMSG_FIRSTHDR(&msg);
+    cm->cmsg_level = SOL_UDP;
+    cm->cmsg_type = UDP_SEGMENT;
+    cm->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+    uint16_t size = (uint16_t) segmentSize;
+    memcpy(CMSG_DATA(cm), &size, sizeof(size));
+    ssize_t res;
+    do {
+        res = sendmsg(fd, &msg, 0);
+    } while (res < 0 && errno == EINTR);
+    return res < 0 ? -errno : (jint) res;
+}
+
+// recvFrom for a socket with UDP_GRO on: recvmsg(2) with room for the UDP_GRO control message, which says that
+// the kernel coalesced several datagrams of one flow into this buffer, each gsoSize[0] bytes (the last one may be
+// shorter); gsoSize[0] is 0 for a plain datagram. Returns the total length or -errno, as recvFrom.
+static jint socket_extras_recvFromGro(JNIEnv* env, jclass clazz, jint fd, jlong address, jint pos, jint limit,
+                                      jbyteArray sender, jintArray gsoSize) {
+    struct sockaddr_storage from;
+    struct iovec iov = { .iov_base = (void*) (intptr_t) (address + pos), .iov_len = (size_t) (limit - pos) };
+    char control[CMSG_SPACE(sizeof(int))];
+    struct msghdr msg = { .msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &iov, .msg_iovlen = 1,
+                          .msg_control = control, .msg_controllen = sizeof(control) };
+    ssize_t res;
+    do {
+        res = recvmsg(fd, &msg, 0);
+    } while (res < 0 && errno == EINTR);
+    if (res < 0) {
+        return -errno;
+    }
+    jint segment = 0;
+    for (struct cmsghdr* cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm)) {
+        if (cm->cmsg_level == SOL_UDP && cm->cmsg_type == UDP_GRO) {
+            int value;
+            memcpy(&value, CMSG_DATA(cm), sizeof(value));
+            segment = (jint) value;
+        }
+    }
+    jbyte out[DATAGRAM_ADDRESS_SIZE];
+    if (msg.msg_namelen == 0) {
+        from.ss_family = AF_UNSPEC;
+    }
+    putDatagramAddress(&from, out);
+    (*env)->SetByteArrayRegion(env, sender, 0, DATAGRAM_ADDRESS_SIZE, out);
+    (*env)->SetIntArrayRegion(env, gsoSize, 0, 1, &segment);
+    return (jint) res;
+}
+
+// Multicast membership through the protocol-independent requests of RFC 3678 (ip(7), ipv6(7)), which take the
+// interface by index and both families' groups: MCAST_JOIN_GROUP / MCAST_LEAVE_GROUP without a source,
+// MCAST_JOIN_SOURCE_GROUP / MCAST_LEAVE_SOURCE_GROUP / MCAST_BLOCK_SOURCE / MCAST_UNBLOCK_SOURCE with one. level
+// is the socket's (SOL_IP or SOL_IPV6; an IPv6 socket may join an IPv4 group, passed as ::ffff:a.b.c.d).
+// Returns 0 or -errno (-ENODEV for an interface that does not exist).
+static jint socket_extras_multicast(JNIEnv* env, jclass clazz, jint fd, jint level, jint request, jbyteArray group,
+                                    jint interfaceIndex, jbyteArray source) {
+    if (source == NULL) {
+        struct group_req req;
+        memset(&req, 0, sizeof(req));
+        req.gr_interface = (uint32_t) interfaceIndex;
+        if (toSockaddr(env, group, 0, 0, &req.gr_group) == 0) {
+            return -EAFNOSUPPORT;
+        }
+        return setsockopt(fd, level, request, &req, sizeof(req)) < 0 ? -errno : 0;
+    }
+    struct group_source_req req;
+    memset(&req, 0, sizeof(req));
+    req.gsr_interface = (uint32_t) interfaceIndex;
+    if (toSockaddr(env, group, 0, 0, &req.gsr_group) == 0 || toSockaddr(env, source, 0, 0, &req.gsr_source) == 0) {
+        return -EAFNOSUPPORT;
+    }
+    return setsockopt(fd, level, request, &req, sizeof(req)) < 0 ? -errno : 0;
+}
+
+// IP_MULTICAST_IF of an IPv4 socket (struct ip_mreqn, ip(7)): the interface by index, with one of its IPv4
+// addresses (address[4], or NULL), which is what getsockopt(IP_MULTICAST_IF) reports back; index 0 and no
+// address: the routing's choice again. IPv6 sockets set IPV6_MULTICAST_IF, a plain int, from Java. Returns 0 or
+// -errno.
+static jint socket_extras_setIpMulticastIf(JNIEnv* env, jclass clazz, jint fd, jint interfaceIndex,
+                                           jbyteArray address) {
+    struct ip_mreqn req;
+    memset(&req, 0, sizeof(req));
+    req.imr_ifindex = interfaceIndex;
+    if (address != NULL) {
+        (*env)->GetByteArrayRegion(env, address, 0, 4, (jbyte*) &req.imr_address);
+    }
+    return setsockopt(fd, SOL_IP, IP_MULTICAST_IF, &req, sizeof(req)) < 0 ? -errno : 0;
+}
+
+// The interface an IPv4 socket's multicasts leave by: IP_MULTICAST_IF answers with its address (0.0.0.0: none
+// chosen), into address[4]. Returns 0 or -errno.
+static jint socket_extras_getIpMulticastIf(JNIEnv* env, jclass clazz, jint fd, jbyteArray address) {
+    struct in_addr addr;
+    socklen_t len = sizeof(addr);
+    if (getsockopt(fd, SOL_IP, IP_MULTICAST_IF, &addr, &len) < 0) {
+        return -errno;
+    }
+    (*env)->SetByteArrayRegion(env, address, 0, 4, (jbyte*) &addr);
+    return 0;
+}
+
 // Constants, read once by SocketNative.java. IMPORTANT: every name here must match a native method
 // declared in SocketNative.java.
 static jlong socket_extras_sendFileForeignChannel(JNIEnv* env, jclass clazz) { return SENDFILE_FOREIGN_CHANNEL; }
@@ -196,6 +562,27 @@ static jint socket_extras_tcpFastopenConnect(JNIEnv* env, jclass clazz) { return
 static jint socket_extras_ipFreebind(JNIEnv* env, jclass clazz) { return IP_FREEBIND; }
 static jint socket_extras_ipTransparent(JNIEnv* env, jclass clazz) { return IP_TRANSPARENT; }
 static jint socket_extras_ipv6Transparent(JNIEnv* env, jclass clazz) { return IPV6_TRANSPARENT; }
+static jint socket_extras_datagramAddressSize(JNIEnv* env, jclass clazz) { return DATAGRAM_ADDRESS_SIZE; }
+static jint socket_extras_solUdp(JNIEnv* env, jclass clazz) { return SOL_UDP; }
+static jint socket_extras_udpSegment(JNIEnv* env, jclass clazz) { return UDP_SEGMENT; }
+static jint socket_extras_udpGro(JNIEnv* env, jclass clazz) { return UDP_GRO; }
+static jint socket_extras_mmsgMax(JNIEnv* env, jclass clazz) { return MMSG_MAX; }
+static jint socket_extras_errnoEagain(JNIEnv* env, jclass clazz) { return EAGAIN; }
+static jint socket_extras_errnoEconnrefused(JNIEnv* env, jclass clazz) { return ECONNREFUSED; }
+static jint socket_extras_errnoEmsgsize(JNIEnv* env, jclass clazz) { return EMSGSIZE; }
+static jint socket_extras_ipMulticastTtl(JNIEnv* env, jclass clazz) { return IP_MULTICAST_TTL; }
+static jint socket_extras_ipMulticastLoop(JNIEnv* env, jclass clazz) { return IP_MULTICAST_LOOP; }
+static jint socket_extras_ipMulticastAll(JNIEnv* env, jclass clazz) { return IP_MULTICAST_ALL; }
+static jint socket_extras_ipv6MulticastAll(JNIEnv* env, jclass clazz) { return IPV6_MULTICAST_ALL; }
+static jint socket_extras_ipv6MulticastHops(JNIEnv* env, jclass clazz) { return IPV6_MULTICAST_HOPS; }
+static jint socket_extras_ipv6MulticastLoop(JNIEnv* env, jclass clazz) { return IPV6_MULTICAST_LOOP; }
+static jint socket_extras_ipv6MulticastIf(JNIEnv* env, jclass clazz) { return IPV6_MULTICAST_IF; }
+static jint socket_extras_mcastJoinGroup(JNIEnv* env, jclass clazz) { return MCAST_JOIN_GROUP; }
+static jint socket_extras_mcastLeaveGroup(JNIEnv* env, jclass clazz) { return MCAST_LEAVE_GROUP; }
+static jint socket_extras_mcastJoinSourceGroup(JNIEnv* env, jclass clazz) { return MCAST_JOIN_SOURCE_GROUP; }
+static jint socket_extras_mcastLeaveSourceGroup(JNIEnv* env, jclass clazz) { return MCAST_LEAVE_SOURCE_GROUP; }
+static jint socket_extras_mcastBlockSource(JNIEnv* env, jclass clazz) { return MCAST_BLOCK_SOURCE; }
+static jint socket_extras_mcastUnblockSource(JNIEnv* env, jclass clazz) { return MCAST_UNBLOCK_SOURCE; }
 
 // No signature names a class of Netty's: Object stands in for DefaultFileRegion and PeerCredentials, so a copy
 // relocated by a shading tool registers this table as it is (gonetpoll_jni.c, on shading).
@@ -232,6 +619,37 @@ static const JNINativeMethod methods[] = {
     { "ipFreebind", "()I", (void*) socket_extras_ipFreebind },
     { "ipTransparent", "()I", (void*) socket_extras_ipTransparent },
     { "ipv6Transparent", "()I", (void*) socket_extras_ipv6Transparent },
+    { "recvFrom0", "(IJII[B)I", (void*) socket_extras_recvFrom },
+    { "sendTo0", "(IJII[BII)I", (void*) socket_extras_sendTo },
+    { "sendToDomain0", "(IJII[B)I", (void*) socket_extras_sendToDomain },
+    { "recvmmsg0", "(IJII[I[B)I", (void*) socket_extras_recvmmsg },
+    { "sendmmsg0", "(II[J[I[B[I[I[I)I", (void*) socket_extras_sendmmsg },
+    { "mmsgMax", "()I", (void*) socket_extras_mmsgMax },
+    { "sendSegmented0", "(IJII[BIII)I", (void*) socket_extras_sendSegmented },
+    { "recvFromGro0", "(IJII[B[I)I", (void*) socket_extras_recvFromGro },
+    { "solUdp", "()I", (void*) socket_extras_solUdp },
+    { "udpSegment", "()I", (void*) socket_extras_udpSegment },
+    { "udpGro", "()I", (void*) socket_extras_udpGro },
+    { "multicast0", "(III[BI[B)I", (void*) socket_extras_multicast },
+    { "setIpMulticastIf0", "(II[B)I", (void*) socket_extras_setIpMulticastIf },
+    { "getIpMulticastIf0", "(I[B)I", (void*) socket_extras_getIpMulticastIf },
+    { "datagramAddressSize", "()I", (void*) socket_extras_datagramAddressSize },
+    { "errnoEagain", "()I", (void*) socket_extras_errnoEagain },
+    { "errnoEconnrefused", "()I", (void*) socket_extras_errnoEconnrefused },
+    { "errnoEmsgsize", "()I", (void*) socket_extras_errnoEmsgsize },
+    { "ipMulticastTtl", "()I", (void*) socket_extras_ipMulticastTtl },
+    { "ipMulticastLoop", "()I", (void*) socket_extras_ipMulticastLoop },
+    { "ipMulticastAll", "()I", (void*) socket_extras_ipMulticastAll },
+    { "ipv6MulticastAll", "()I", (void*) socket_extras_ipv6MulticastAll },
+    { "ipv6MulticastHops", "()I", (void*) socket_extras_ipv6MulticastHops },
+    { "ipv6MulticastLoop", "()I", (void*) socket_extras_ipv6MulticastLoop },
+    { "ipv6MulticastIf", "()I", (void*) socket_extras_ipv6MulticastIf },
+    { "mcastJoinGroup", "()I", (void*) socket_extras_mcastJoinGroup },
+    { "mcastLeaveGroup", "()I", (void*) socket_extras_mcastLeaveGroup },
+    { "mcastJoinSourceGroup", "()I", (void*) socket_extras_mcastJoinSourceGroup },
+    { "mcastLeaveSourceGroup", "()I", (void*) socket_extras_mcastLeaveSourceGroup },
+    { "mcastBlockSource", "()I", (void*) socket_extras_mcastBlockSource },
+    { "mcastUnblockSource", "()I", (void*) socket_extras_mcastUnblockSource },
 };
 
 const JNINativeMethod* socket_extras_methods(jint* count) {

@@ -10,10 +10,10 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.concurrent.Promise;
 
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -143,7 +143,7 @@ final class EchoClient {
             Promise<Void> promise = group.next().newPromise();
             done.add(promise);
             ChannelHandler handler = mode.equals("pingpong") ? new PingPong(promise) : new Stream(promise);
-            DomainSocketAddress uds = options.uds();
+            SocketAddress uds = options.uds();
             Bootstrap bootstrap = new Bootstrap().group(group).channel(transport.clientChannel(uds != null));
             if (uds == null) {
                 bootstrap.option(ChannelOption.TCP_NODELAY, true);

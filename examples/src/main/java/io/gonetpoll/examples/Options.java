@@ -1,7 +1,6 @@
 package io.gonetpoll.examples;
 
-import io.netty.channel.unix.DomainSocketAddress;
-
+import java.net.SocketAddress;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -87,10 +86,18 @@ final class Options {
         return getInt("port", defaultPort, 0, 65535);
     }
 
-    /** {@code --uds PATH}: a Unix-domain socket instead of {@code --host}/{@code --port}; {@code null} if absent. */
-    DomainSocketAddress uds() {
+    /**
+     * {@code --uds PATH}: a Unix-domain socket instead of {@code --host}/{@code --port}, as the address type of the
+     * chosen transport ({@link Transport#domainAddress}); {@code null} if absent.
+     */
+    SocketAddress uds() {
         String path = values.get("uds");
-        return path == null ? null : new DomainSocketAddress(path);
+        return path == null ? null : transport().domainAddress(path);
+    }
+
+    /** {@code --uds PATH} as given; {@code null} if absent. */
+    String udsPath() {
+        return values.get("uds");
     }
 
     int threads() {

@@ -6,9 +6,9 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.unix.DomainSocketAddress;
 
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -43,7 +43,7 @@ final class Servers {
             boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
             workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }, "shutdown"));
-        DomainSocketAddress uds = options.uds();
+        SocketAddress uds = options.uds();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(transport.serverChannel(uds != null))
@@ -54,7 +54,7 @@ final class Servers {
         Channel server;
         if (uds != null) {
             server = bootstrap.bind(uds).sync().channel();
-            where = "unix:" + uds.path();
+            where = "unix:" + options.udsPath();
         } else {
             server = bootstrap.bind(options.host(), options.port(defaultPort)).sync().channel();
             InetSocketAddress local = (InetSocketAddress) server.localAddress();

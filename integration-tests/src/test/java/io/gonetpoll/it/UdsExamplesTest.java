@@ -2,6 +2,8 @@ package io.gonetpoll.it;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * leak detector at PARANOID: the {@code http} example answers {@code curl --unix-socket} (one request, then two
  * on one kept-alive connection), and {@code echo-client} drives {@code echo-server}, checking every byte. A
  * server stopped by SIGTERM closes its listener, which deletes the socket file, as Netty's epoll listener does.
+ * The echo runs on NIO too, whose domain channels take the JDK's {@code UnixDomainSocketAddress} (the benchmarks'
+ * Unix-domain scenarios compare it).
  */
 class UdsExamplesTest {
     private static final Pattern LISTENING_UDS =
@@ -34,7 +38,7 @@ class UdsExamplesTest {
     @Test
     void curlOverUnixSocket() throws Exception {
         Path socket = dir.resolve("http.sock");
-        try (ChildProcess server = startServer("http", socket)) {
+        try (ChildProcess server = startServer("http", socket, "gonetpoll")) {
             Result one = curl("-s", "-i", "--unix-socket", socket.toString(), "http://localhost/");
             assertEquals(0, one.exitCode, () -> one.describe(server));
             assertTrue(one.stdout.startsWith("HTTP/1.1 200 OK\r\n"), () -> one.describe(server));
@@ -47,27 +51,28 @@ class UdsExamplesTest {
         assertFalse(Files.exists(socket), "the stopped server's listener deleted its socket file");
     }
 
-    @Test
-    void echoClientAgainstEchoServer() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"gonetpoll", "nio"})
+    void echoClientAgainstEchoServer(String transport) throws Exception {
         Path socket = dir.resolve("echo.sock");
-        try (ChildProcess server = startServer("echo-server", socket);
+        try (ChildProcess server = startServer("echo-server", socket, transport);
              ChildProcess client = ChildProcess.start("examples echo-client --uds", List.of(
                      ChildProcess.javaExecutable(), "-Dio.netty.leakDetection.level=paranoid", "-jar",
-                     ChildProcess.examplesJar().toString(), "echo-client", "--transport", "gonetpoll", "--uds",
+                     ChildProcess.examplesJar().toString(), "echo-client", "--transport", transport, "--uds",
                      socket.toString(), "--connections", "4", "--messages", "2000", "--mode", "pingpong"))) {
             assertEquals(0, client.awaitExit(120), () -> client.output() + '\n' + server.output());
         }
         assertFalse(Files.exists(socket), "the stopped server's listener deleted its socket file");
     }
 
-    private static ChildProcess startServer(String example, Path socket) throws Exception {
+    private static ChildProcess startServer(String example, Path socket, String transport) throws Exception {
         ChildProcess server = ChildProcess.start("examples " + example + " --uds", List.of(
                 ChildProcess.javaExecutable(), "-Dio.netty.leakDetection.level=paranoid", "-jar",
-                ChildProcess.examplesJar().toString(), example, "--transport", "gonetpoll", "--uds",
+                ChildProcess.examplesJar().toString(), example, "--transport", transport, "--uds",
                 socket.toString(), "--threads", "1"));
         Matcher listening = server.awaitLine(LISTENING_UDS, START_TIMEOUT_SECONDS);
         assertEquals(socket.toString(), listening.group(1), server::output);
-        assertEquals("gonetpoll", listening.group(2), server::output);
+        assertEquals(transport, listening.group(2), server::output);
         return server;
     }
 

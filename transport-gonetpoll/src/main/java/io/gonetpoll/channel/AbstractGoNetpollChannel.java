@@ -117,9 +117,7 @@ abstract class AbstractGoNetpollChannel extends AbstractChannel implements UnixC
             pollDesc.registered();
             pollDesc.attach(ioHandler.counters());
             deadlines.registered(eventLoop, ioHandler);
-            // Active, or a connect in progress that moved here from another loop: the socket has something to
-            // report (before that, an unconnected socket would report EPOLLHUP at once).
-            if (isActive() || isConnectPending()) {
+            if (addToEpollAtRegistration()) {
                 try {
                     addToEpoll();
                 } catch (UncheckedIOException e) {
@@ -130,6 +128,24 @@ abstract class AbstractGoNetpollChannel extends AbstractChannel implements UnixC
             }
             promise.setSuccess();
         });
+    }
+
+    /**
+     * Whether the fd enters epoll at registration. A stream socket does if it is active, or has a connect in
+     * progress that moved here from another loop: then it has something to report (before that, an unconnected
+     * socket would report EPOLLHUP at once); otherwise when it starts listening or connecting. A datagram socket
+     * always does.
+     */
+    boolean addToEpollAtRegistration() {
+        return isActive() || isConnectPending();
+    }
+
+    /**
+     * Whether every write puts a whole message on the wire or nothing (datagrams): then a flush failed by the write
+     * deadline leaves nothing half-sent, and the channel stays open. A byte stream cannot say so.
+     */
+    boolean writesWholeMessages() {
+        return false;
     }
 
     /** Adds the fd to the loop's epoll, once per registration (Go: {@code netpollopen}). */
@@ -232,6 +248,15 @@ abstract class AbstractGoNetpollChannel extends AbstractChannel implements UnixC
     @Override
     protected void doDisconnect() throws Exception {
         doClose();
+    }
+
+    /** Forget the peer (a datagram channel's disconnect), and the addresses Netty caches. */
+    @SuppressWarnings("deprecation") // AbstractChannel's caches have no other way to be cleared.
+    final void forgetRemote() {
+        remote = null;
+        invalidateRemoteAddress();
+        local = socket.localAddress();
+        invalidateLocalAddress();
     }
 
     /**

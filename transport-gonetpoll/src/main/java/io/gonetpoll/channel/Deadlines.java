@@ -33,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  *   exception, as after every read: under {@code READ_TIMEOUT_MILLIS} that starts a new timeout.</li>
  *   <li>Write: a parked (or queued) flush fails: every flushed message fails with
  *   {@link WriteDeadlineExceededException}, which also goes to {@code exceptionCaught}, and the channel
- *   closes, because part of a message may have been written and a stream cannot be resumed. A flush made
+ *   closes, because part of a message may have been written and a stream cannot be resumed (a datagram channel
+ *   stays open: a datagram is sent whole or not at all). A flush made
  *   while expired writes nothing: its messages fail and the channel stays open. A connect in progress waits
  *   on the write side but is bounded by {@code CONNECT_TIMEOUT_MILLIS}: the side is only marked.</li>
  * </ul>
@@ -308,17 +309,24 @@ final class Deadlines {
         }
     }
 
-    /** A parked or queued flush outlived the write deadline: fail it and close (see the class comment). */
+    /**
+     * A parked or queued flush outlived the write deadline: fail it and close (see the class comment), unless the
+     * channel writes whole messages (datagrams), where nothing was half-sent and the channel stays open.
+     */
     private void failParkedFlush() {
         writeReported = true;
-        WriteDeadlineExceededException cause = new WriteDeadlineExceededException(
-                "write deadline exceeded with a flush pending; closing the channel");
+        boolean close = !channel.writesWholeMessages();
+        WriteDeadlineExceededException cause = new WriteDeadlineExceededException(close
+                ? "write deadline exceeded with a flush pending; closing the channel"
+                : "write deadline exceeded with a flush pending");
         ChannelOutboundBuffer outbound = channel.unsafe().outboundBuffer();
         if (outbound != null) {
             failFlushed(outbound, cause);
         }
         channel.pipeline().fireExceptionCaught(cause);
-        channel.unsafe().close(channel.unsafe().voidPromise());
+        if (close) {
+            channel.unsafe().close(channel.unsafe().voidPromise());
+        }
     }
 
     /** Fails the flushed messages, in order, leaving unflushed ones (Netty's own failFlushed is not public). */

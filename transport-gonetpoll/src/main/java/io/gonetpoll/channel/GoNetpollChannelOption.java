@@ -60,20 +60,36 @@ public final class GoNetpollChannelOption<T> extends UnixChannelOption<T> {
      */
     public static final ChannelOption<Boolean> IP_BIND_ADDRESS_NO_PORT = valueOf("IP_BIND_ADDRESS_NO_PORT");
     /**
-     * {@code IP_FREEBIND}: allow binding to an address that is not (yet) local. Server and socket channels.
-     * The same constant as Netty's {@code EpollChannelOption.IP_FREEBIND} (both are {@code valueOf("IP_FREEBIND")}).
+     * {@code IP_FREEBIND}: allow binding to an address that is not (yet) local. Server, socket and datagram
+     * channels. The same constant as Netty's {@code EpollChannelOption.IP_FREEBIND} (both are
+     * {@code valueOf("IP_FREEBIND")}).
      */
     public static final ChannelOption<Boolean> IP_FREEBIND = valueOf("IP_FREEBIND");
     /**
      * {@code IP_TRANSPARENT} ({@code IPV6_TRANSPARENT} on IPv6 sockets): transparent proxying; needs
-     * {@code CAP_NET_ADMIN}. Server and socket channels. The same constant as Netty's
+     * {@code CAP_NET_ADMIN}. Server, socket and datagram channels. The same constant as Netty's
      * {@code EpollChannelOption.IP_TRANSPARENT}.
      */
     public static final ChannelOption<Boolean> IP_TRANSPARENT = valueOf("IP_TRANSPARENT");
 
     /**
-     * Milliseconds a read may wait for data, {@code 0} (the default) for no limit; socket channels, also as a
-     * {@code childOption}. Each read request sets the read deadline to now + this (Go:
+     * {@code MAX_DATAGRAM_PAYLOAD_SIZE}: the largest datagram a UDP channel expects, {@code 0} (the default) for
+     * "any that fits the read buffer". When set and the read buffer holds two or more datagrams of this size, a
+     * read takes that many with one {@code recvmmsg}, each delivered as a slice of the buffer; a longer datagram
+     * is truncated to this size. Datagram channels. The same constant as Netty's
+     * {@code EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE}.
+     */
+    public static final ChannelOption<Integer> MAX_DATAGRAM_PAYLOAD_SIZE = epoll("MAX_DATAGRAM_PAYLOAD_SIZE");
+    /**
+     * {@code UDP_GRO}: let the kernel hand several datagrams of one flow to one read (Linux 5.0+); the channel
+     * still delivers them one {@code DatagramPacket} each. The read buffer must hold the coalesced datagrams
+     * (up to 64 KiB). Datagram channels. The same constant as Netty's {@code EpollChannelOption.UDP_GRO}.
+     */
+    public static final ChannelOption<Boolean> UDP_GRO = epoll("UDP_GRO");
+
+    /**
+     * Milliseconds a read may wait for data, {@code 0} (the default) for no limit; socket and datagram channels,
+     * also as a {@code childOption}. Each read request sets the read deadline to now + this (Go:
      * {@code conn.SetReadDeadline(time.Now().Add(d))} before each {@code Read}), so with auto-read the clock
      * restarts after every read. When it passes, {@link ReadDeadlineExceededException} reaches
      * {@code exceptionCaught} and the channel stays open: a handler that closes on it is a
@@ -85,9 +101,9 @@ public final class GoNetpollChannelOption<T> extends UnixChannelOption<T> {
             valueOf(GoNetpollChannelOption.class, "READ_TIMEOUT_MILLIS");
     /**
      * Milliseconds a flush may stay parked without progress (the peer does not take data), {@code 0} (the
-     * default) for no limit; socket channels, also as a {@code childOption}. Armed when a flush parks, moved
-     * later at each further park, cleared when the outbound buffer drains. When it passes, the flushed messages
-     * fail with {@link WriteDeadlineExceededException} and the channel closes (see
+     * default) for no limit; socket and datagram channels, also as a {@code childOption}. Armed when a flush
+     * parks, moved later at each further park, cleared when the outbound buffer drains. When it passes, the
+     * flushed messages fail with {@link WriteDeadlineExceededException} and a stream channel closes (see
      * {@link GoNetpollDeadlineChannel#setWriteDeadline(long)}). A deadline set by the user takes precedence.
      */
     public static final ChannelOption<Integer> WRITE_TIMEOUT_MILLIS =

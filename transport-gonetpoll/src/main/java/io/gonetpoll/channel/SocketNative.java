@@ -8,7 +8,8 @@ import java.io.IOException;
 
 /**
  * The JNI surface of the socket calls Netty's unix-common lacks (C: {@code socket_extras.c}): {@code sendfile},
- * the receive and accept queues' lengths, a Unix-domain peer's credentials, and the TCP/IP option and errno
+ * the receive and accept queues' lengths, a Unix-domain peer's credentials, datagram {@code recvfrom}/{@code sendto}
+ * that tell an empty datagram from {@code EAGAIN}, multicast membership, and the TCP/IP option and errno
  * constants GoNetpoll uses.
  *
  * <p>Every {@code native …0} method returns the result or {@code -errno}; the wrapper beside it turns
@@ -50,6 +51,29 @@ final class SocketNative {
     static final int IP_FREEBIND = ipFreebind();
     static final int IP_TRANSPARENT = ipTransparent();
     static final int IPV6_TRANSPARENT = ipv6Transparent();
+    static final int ERRNO_EAGAIN = errnoEagain();
+    static final int ERRNO_ECONNREFUSED = errnoEconnrefused();
+    static final int ERRNO_EMSGSIZE = errnoEmsgsize();
+    static final int IP_MULTICAST_TTL = ipMulticastTtl();
+    static final int IP_MULTICAST_LOOP = ipMulticastLoop();
+    static final int IP_MULTICAST_ALL = ipMulticastAll();
+    static final int IPV6_MULTICAST_ALL = ipv6MulticastAll();
+    static final int IPV6_MULTICAST_HOPS = ipv6MulticastHops();
+    static final int IPV6_MULTICAST_LOOP = ipv6MulticastLoop();
+    static final int IPV6_MULTICAST_IF = ipv6MulticastIf();
+    static final int MCAST_JOIN_GROUP = mcastJoinGroup();
+    static final int MCAST_LEAVE_GROUP = mcastLeaveGroup();
+    static final int MCAST_JOIN_SOURCE_GROUP = mcastJoinSourceGroup();
+    static final int MCAST_LEAVE_SOURCE_GROUP = mcastLeaveSourceGroup();
+    static final int MCAST_BLOCK_SOURCE = mcastBlockSource();
+    static final int MCAST_UNBLOCK_SOURCE = mcastUnblockSource();
+    /** Length of the sender array {@link #recvFrom} fills (layout: {@link DatagramAddresses#sender}). */
+    static final int DATAGRAM_ADDRESS_SIZE = datagramAddressSize();
+    static final int SOL_UDP = solUdp();
+    static final int UDP_SEGMENT = udpSegment();
+    static final int UDP_GRO = udpGro();
+    /** Most datagrams one {@link #recvmmsg} or {@link #sendmmsg} moves. */
+    static final int MMSG_MAX = mmsgMax();
 
     /**
      * What {@link #sendFile} returns for a region whose {@code FileChannel} is not the JDK's default-file-system
@@ -120,6 +144,117 @@ final class SocketNative {
         return (PeerCredentials) newPeerCredentials0(pidUidGid[0], pidUidGid[1], pidUidGid[2]);
     }
 
+    /**
+     * One datagram from {@code fd} into native memory at {@code address + pos} (up to {@code limit}), its sender
+     * into {@code sender} ({@link #DATAGRAM_ADDRESS_SIZE} bytes): its length ({@code 0} for an empty datagram), or
+     * {@code -1} if nothing is queued (EAGAIN). Errors are {@link Errors.NativeIoException}s whose
+     * {@code expectedErr()} is {@code -errno} ({@code ECONNREFUSED}: an ICMP "port unreachable" on a connected
+     * socket).
+     */
+    static int recvFrom(int fd, long address, int pos, int limit, byte[] sender) throws IOException {
+        return datagramResult("recvfrom", recvFrom0(fd, address, pos, limit, sender));
+    }
+
+    /**
+     * One datagram from native memory to {@code recipient} (4 bytes on an IPv4 socket, 16 on an IPv6 one), or on
+     * a connected socket to its peer if {@code recipient} is {@code null}: the bytes sent ({@code 0} for an empty
+     * datagram), or {@code -1} if the send buffer is full (EAGAIN). Errors as {@link #recvFrom}.
+     */
+    static int sendTo(int fd, long address, int pos, int limit, byte[] recipient, int scopeId, int port)
+            throws IOException {
+        return datagramResult(recipient == null ? "send" : "sendto",
+                sendTo0(fd, address, pos, limit, recipient, scopeId, port));
+    }
+
+    /**
+     * One datagram from native memory to the Unix-domain socket at {@code path} (UTF-8; a leading NUL byte: an
+     * abstract name): the bytes sent, or {@code -1} if the receiver's queue is full (EAGAIN). Errors as
+     * {@link #recvFrom}.
+     */
+    static int sendToDomain(int fd, long address, int pos, int limit, byte[] path) throws IOException {
+        return datagramResult("sendto", sendToDomain0(fd, address, pos, limit, path));
+    }
+
+    /**
+     * Up to {@code count} (at most {@link #MMSG_MAX}) datagrams in one {@code recvmmsg}: datagram {@code i} into
+     * native memory at {@code address + i * segmentSize}, its length into {@code lengths[i]}, its sender into
+     * {@code senders} at {@code i * DATAGRAM_ADDRESS_SIZE}. Returns how many were read, or {@code -1} if none
+     * was queued (EAGAIN). Fewer than {@code count} means the kernel found the queue empty after them. Errors as
+     * {@link #recvFrom}.
+     */
+    static int recvmmsg(int fd, long address, int segmentSize, int count, int[] lengths, byte[] senders)
+            throws IOException {
+        return datagramResult("recvmmsg", recvmmsg0(fd, address, segmentSize, count, lengths, senders));
+    }
+
+    /**
+     * Up to {@code count} (at most {@link #MMSG_MAX}) datagrams in one {@code sendmmsg}; datagram {@code i}:
+     * {@code lengths[i]} bytes at {@code addresses[i]} to the recipient at {@code recipients[i * 16]}
+     * ({@code recipientLengths[i]}: 4 or 16 bytes, 0 for the connected peer). Returns how many were sent (the
+     * kernel stops at the first that fails or would block), or {@code -1} if the first would block. Errors of
+     * the first datagram as {@link #recvFrom}.
+     */
+    static int sendmmsg(int fd, int count, long[] addresses, int[] lengths, byte[] recipients,
+                        int[] recipientLengths, int[] scopeIds, int[] ports) throws IOException {
+        return datagramResult("sendmmsg",
+                sendmmsg0(fd, count, addresses, lengths, recipients, recipientLengths, scopeIds, ports));
+    }
+
+    /**
+     * One buffer sent as datagrams of {@code segmentSize} bytes cut by the kernel (UDP GSO): {@code sendmsg} with
+     * {@code UDP_SEGMENT}, to {@code recipient} as in {@link #sendTo}. The bytes sent, or {@code -1} if the send
+     * buffer is full.
+     */
+    static int sendSegmented(int fd, long address, int pos, int limit, byte[] recipient, int scopeId, int port,
+                             int segmentSize) throws IOException {
+        return datagramResult("sendmsg(UDP_SEGMENT)",
+                sendSegmented0(fd, address, pos, limit, recipient, scopeId, port, segmentSize));
+    }
+
+    /**
+     * {@link #recvFrom} on a socket with {@code UDP_GRO}: the total length (or {@code -1}), and in
+     * {@code gsoSize[0]} the size of each coalesced datagram ({@code 0}: a single datagram).
+     */
+    static int recvFromGro(int fd, long address, int pos, int limit, byte[] sender, int[] gsoSize)
+            throws IOException {
+        return datagramResult("recvmsg", recvFromGro0(fd, address, pos, limit, sender, gsoSize));
+    }
+
+    private static int datagramResult(String syscall, int res) throws IOException {
+        if (res >= 0) {
+            return res;
+        }
+        if (res == -ERRNO_EAGAIN) {
+            return -1;
+        }
+        throw Errors.newIOException(syscall, res);
+    }
+
+    /**
+     * A multicast membership request ({@link #MCAST_JOIN_GROUP} and the others) at {@code level}, for
+     * {@code group} on the interface {@code interfaceIndex} (0: the kernel's choice), with {@code source} or
+     * without ({@code null}).
+     */
+    static void multicast(int fd, int level, int request, byte[] group, int interfaceIndex, byte[] source)
+            throws IOException {
+        check("setsockopt(MCAST_*)", multicast0(fd, level, request, group, interfaceIndex, source));
+    }
+
+    /**
+     * {@code IP_MULTICAST_IF} of an IPv4 socket: the interface by index, with one of its IPv4 addresses
+     * ({@code null}: none), which {@link #getIpMulticastIf} reads back.
+     */
+    static void setIpMulticastIf(int fd, int interfaceIndex, byte[] ipv4Address) throws IOException {
+        check("setsockopt(IP_MULTICAST_IF)", setIpMulticastIf0(fd, interfaceIndex, ipv4Address));
+    }
+
+    /** The address {@code IP_MULTICAST_IF} of an IPv4 socket names (four zero bytes: none chosen). */
+    static byte[] getIpMulticastIf(int fd) throws IOException {
+        byte[] address = new byte[4];
+        check("getsockopt(IP_MULTICAST_IF)", getIpMulticastIf0(fd, address));
+        return address;
+    }
+
     private static int check(String syscall, int res) throws IOException {
         if (res < 0) {
             throw Errors.newIOException(syscall, res);
@@ -138,6 +273,22 @@ final class SocketNative {
     private static native long recvStreamCtrunc();
     /** Netty's {@link PeerCredentials}, whose constructor only JNI (as Netty's epoll native does) may call. */
     private static native Object newPeerCredentials0(int pid, int uid, int gid);
+
+    private static native int recvFrom0(int fd, long address, int pos, int limit, byte[] sender);
+    private static native int sendTo0(int fd, long address, int pos, int limit, byte[] recipient, int scopeId,
+                                      int port);
+    private static native int recvmmsg0(int fd, long address, int segmentSize, int count, int[] lengths,
+                                        byte[] senders);
+    private static native int sendmmsg0(int fd, int count, long[] addresses, int[] lengths, byte[] recipients,
+                                        int[] recipientLengths, int[] scopeIds, int[] ports);
+    private static native int sendSegmented0(int fd, long address, int pos, int limit, byte[] recipient,
+                                             int scopeId, int port, int segmentSize);
+    private static native int recvFromGro0(int fd, long address, int pos, int limit, byte[] sender, int[] gsoSize);
+    private static native int sendToDomain0(int fd, long address, int pos, int limit, byte[] path);
+    private static native int multicast0(int fd, int level, int request, byte[] group, int interfaceIndex,
+                                         byte[] source);
+    private static native int setIpMulticastIf0(int fd, int interfaceIndex, byte[] ipv4Address);
+    private static native int getIpMulticastIf0(int fd, byte[] address);
 
     private static native long sendFileForeignChannel();
     private static native int errnoEmfile();
@@ -164,4 +315,25 @@ final class SocketNative {
     private static native int ipFreebind();
     private static native int ipTransparent();
     private static native int ipv6Transparent();
+    private static native int datagramAddressSize();
+    private static native int mmsgMax();
+    private static native int solUdp();
+    private static native int udpSegment();
+    private static native int udpGro();
+    private static native int errnoEagain();
+    private static native int errnoEconnrefused();
+    private static native int errnoEmsgsize();
+    private static native int ipMulticastTtl();
+    private static native int ipMulticastLoop();
+    private static native int ipMulticastAll();
+    private static native int ipv6MulticastAll();
+    private static native int ipv6MulticastHops();
+    private static native int ipv6MulticastLoop();
+    private static native int ipv6MulticastIf();
+    private static native int mcastJoinGroup();
+    private static native int mcastLeaveGroup();
+    private static native int mcastJoinSourceGroup();
+    private static native int mcastLeaveSourceGroup();
+    private static native int mcastBlockSource();
+    private static native int mcastUnblockSource();
 }

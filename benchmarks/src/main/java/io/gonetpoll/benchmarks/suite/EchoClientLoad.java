@@ -9,9 +9,10 @@ import java.util.regex.Pattern;
 /**
  * Echo load, the same whatever transport the server uses. Ping-pong runs {@code benchmarks/target/echo-load} (C,
  * one epoll thread: the Java echo-client took its whole core at 64 connections, where the server did not) and
- * counts round trips. Stream mode runs the examples' {@code echo-client} on Netty's epoll, which sets its small
- * SO_RCVBUF before connecting, and counts MB echoed (one operation = 1 MB); there the reader's window, not the
- * client's CPU, sets the pace.
+ * counts round trips, over TCP or a Unix-domain socket; with pipelined HTTP requests instead of echo messages it
+ * loads the http example on a Unix-domain socket, which wrk cannot reach. Stream mode runs the examples'
+ * {@code echo-client} on Netty's epoll, which sets its small SO_RCVBUF before connecting, and counts MB echoed (one
+ * operation = 1 MB); there the reader's window, not the client's CPU, sets the pace.
  */
 final class EchoClientLoad implements Load {
     /** Time the client JVM needs to start: left out of its CPU figure, with its warm-up. */
@@ -33,9 +34,14 @@ final class EchoClientLoad implements Load {
     private final long streamMegabytes;
     /** Ping-pong: report RTT p50, p99 and p99.9 whatever the number of connections. */
     private final boolean latencies;
+    /**
+     * HTTP instead of echo: echo-load sends this many pipelined requests per round trip to the http example (which
+     * wrk cannot reach on a Unix-domain socket); one operation is a request. 0 for the echo.
+     */
+    private final int httpDepth;
 
     private EchoClientLoad(SuiteSettings settings, boolean stream, int connections, int messageSize,
-                           int receiveBuffer, long streamMegabytes, boolean latencies) {
+                           int receiveBuffer, long streamMegabytes, boolean latencies, int httpDepth) {
         this.settings = settings;
         this.stream = stream;
         this.connections = connections;
@@ -43,16 +49,22 @@ final class EchoClientLoad implements Load {
         this.receiveBuffer = receiveBuffer;
         this.streamMegabytes = streamMegabytes;
         this.latencies = latencies;
+        this.httpDepth = httpDepth;
     }
 
     /** Ping-pong; RTT p50 and p99 with one connection. */
     static EchoClientLoad pingPong(SuiteSettings settings, int connections, int messageSize) {
-        return new EchoClientLoad(settings, false, connections, messageSize, 0, 0, false);
+        return new EchoClientLoad(settings, false, connections, messageSize, 0, 0, false, 0);
     }
 
     /** Ping-pong with RTT p50, p99 and p99.9 (scenario h). */
     static EchoClientLoad pingPongLatencies(SuiteSettings settings, int connections, int messageSize) {
-        return new EchoClientLoad(settings, false, connections, messageSize, 0, 0, true);
+        return new EchoClientLoad(settings, false, connections, messageSize, 0, 0, true, 0);
+    }
+
+    /** {@code connections} connections, each with {@code depth} pipelined requests in flight at a time. */
+    static EchoClientLoad httpPipeline(SuiteSettings settings, int connections, int depth) {
+        return new EchoClientLoad(settings, false, connections, 64, 0, 0, false, depth);
     }
 
     /**
@@ -60,12 +72,12 @@ final class EchoClientLoad implements Load {
      * reads the echo with an SO_RCVBUF of {@code receiveBuffer} bytes, as fast as it can.
      */
     static EchoClientLoad slowReader(SuiteSettings settings, int chunkSize, int receiveBuffer, long megabytes) {
-        return new EchoClientLoad(settings, true, 1, chunkSize, receiveBuffer, megabytes, false);
+        return new EchoClientLoad(settings, true, 1, chunkSize, receiveBuffer, megabytes, false, 0);
     }
 
     @Override
     public String[] extraLabels() {
-        if (stream) {
+        if (stream || httpDepth > 0) {
             return new String[0];
         }
         if (latencies) {
@@ -94,12 +106,13 @@ final class EchoClientLoad implements Load {
     }
 
     /**
-     * {@code operations}: round trips in all, or MB for a stream; spread over the connections. No client
-     * warm-up: every operation the server sees must be counted.
+     * {@code operations}: round trips in all (HTTP: requests), or MB for a stream; spread over the connections. No
+     * client warm-up: every operation the server sees must be counted.
      */
     @Override
     public LoadResult runCounted(ServerUnderTest server, long operations) throws IOException, InterruptedException {
-        long perConnection = stream ? chunks(operations * 1_000_000) : operations / connections;
+        long perConnection = stream ? chunks(operations * 1_000_000)
+                : operations / connections / Math.max(1, httpDepth);
         return run(server, List.of("--messages", Long.toString(Math.max(1, perConnection))), 0, 120);
     }
 
@@ -121,8 +134,12 @@ final class EchoClientLoad implements Load {
         } else {
             command.add(settings.echoLoad.toString());
         }
-        command.addAll(List.of("--port", Integer.toString(server.port), "--connections", Integer.toString(connections),
+        command.addAll(server.addressArgs());
+        command.addAll(List.of("--connections", Integer.toString(connections),
                 "--message-size", Integer.toString(messageSize)));
+        if (httpDepth > 0) {
+            command.addAll(List.of("--http-pipeline", Integer.toString(httpDepth)));
+        }
         command.addAll(bound);
         if (warmupSeconds > 0) {
             command.addAll(List.of("--warmup-seconds", Integer.toString(warmupSeconds)));
@@ -142,6 +159,8 @@ final class EchoClientLoad implements Load {
             LoadResult result;
             if (stream) {
                 result = new LoadResult(kv.number("bytes-echoed") / 1e6, kv.number("MB/s"), client.commandLine);
+            } else if (httpDepth > 0) {
+                result = new LoadResult(kv.number("requests"), kv.number("requests/s"), client.commandLine);
             } else {
                 result = new LoadResult(kv.number("round-trips"), kv.number("round-trips/s"), client.commandLine);
                 if (connections == 1 || latencies) {

@@ -27,10 +27,10 @@ final class EpollCtlTraceRunner {
     void run(List<ServerPlan> plans) throws InterruptedException {
         TracedRuns.forEach(plans, results, "epoll_ctl trace", (transport, traced) -> {
             // In the scratch directory, which the suite deletes at the end.
-            Path file = settings.scratch.resolve("epoll-ctl-" + traced.subcommand + "-" + transport + ".txt");
+            Path file = settings.scratch.resolve("epoll-ctl-" + traced.name + "-" + transport + ".txt");
             List<String> strace = List.of("strace", "-f", "--seccomp-bpf", "-e", "trace=epoll_ctl",
                     "-o", file.toString(), "--");
-            try (ServerUnderTest server = ServerUnderTest.start(settings, traced.subcommand, transport, strace)) {
+            try (ServerUnderTest server = ServerUnderTest.start(settings, traced, transport, strace)) {
                 results.command("epoll_ctl-only trace", server.server.commandLine);
                 InterleavedRunner.warmUp(server, traced, settings.straceWarmupSeconds);
                 for (Scenario scenario : traced.scenarios) {

@@ -27,7 +27,7 @@ final class InterleavedRunner {
                     try {
                         measure(plan, transport, run);
                     } catch (IOException | RuntimeException e) {
-                        String failure = "run " + run + " " + plan.subcommand + " " + transport + ": " + e.getMessage();
+                        String failure = "run " + run + " " + plan.name + " " + transport + ": " + e.getMessage();
                         results.failures.add(failure);
                         Log.info("FAILED " + failure);
                     }
@@ -46,8 +46,8 @@ final class InterleavedRunner {
     }
 
     private void measure(ServerPlan plan, String transport, int run) throws IOException, InterruptedException {
-        try (ServerUnderTest server = ServerUnderTest.start(settings, plan.subcommand, transport)) {
-            results.command("server " + plan.subcommand, server.server.commandLine);
+        try (ServerUnderTest server = ServerUnderTest.start(settings, plan, transport)) {
+            results.command("server " + plan.name, server.server.commandLine);
             warmUp(server, plan, settings.warmupSeconds);
             for (Scenario scenario : plan.scenarios) {
                 LoadResult load = scenario.load.runFor(server, settings.measureSeconds);

@@ -72,6 +72,15 @@ final class ReportWriter {
                 + "the load side is the same whatever transport the server uses. The proxy's backend echo server "
                 + "(Netty epoll) also "
                 + "runs on core " + SuiteSettings.LOAD_CORE + ".");
+        line("- UDP (i, j): `udp-echo-server` (echo, or `--mode sink`, which counts what arrives) under "
+                + "`benchmarks/target/udp-load` (C, one thread). i: 64 connected sockets, one 64-byte datagram in "
+                + "flight each, an echo not back in 200 ms counted lost. j: one socket sends 64-byte datagrams as "
+                + "fast as its core can, one `send()` each or 64 per `send()` (UDP GSO); the rate is what the sink "
+                + "counted (asked with a `?stats` datagram before and after the window), the loss is what it did "
+                + "not get. Batched, the sink reads up to 64 per `recvmmsg` (NIO has none: one per read). "
+                + "Unix-domain (k, l): the servers on `--uds` sockets, loaded by `echo-load --uds` (l: 16 pipelined "
+                + "requests per round trip, since wrk cannot connect to a Unix-domain socket). How each is built: "
+                + "[udp-and-uds.md](udp-and-uds.md).");
         line("- Interleaved: each of the " + settings.runs + " run(s) starts every transport's server afresh, in the"
                 + " order " + String.join(", ", SuiteSettings.TRANSPORTS) + " rotated by one per run (run 2 starts "
                 + "with " + SuiteSettings.TRANSPORTS.get(1) + "), and warms it with at least "
@@ -84,8 +93,8 @@ final class ReportWriter {
                 + "generator near 100 % may be what limits the rate, not the server. \"Others' CPU\" is the machine's "
                 + "busy time (all cores, `/proc/stat`) minus the server's and the load generator's: work of other "
                 + "processes on this shared machine during the measurement (up to 200 % on 2 cores).");
-        line("- Syscalls per operation (a, d, e) come from a separate, fixed-count run per transport with "
-                + "`strace -f -C` attached to the warmed server (all threads, JIT and GC threads included). "
+        line("- Syscalls per operation (a, d, e, i, j, k, l) come from a separate, fixed-count run per transport "
+                + "with `strace -f -C` attached to the warmed server (all threads, JIT and GC threads included). "
                 + "Tracing slows the server many times over, so the rates under strace are not results; "
                 + "`epoll_ctl` is split by operation from the trace lines. Because the full trace changes who "
                 + "waits for whom (a traced server is slower than its reader, so its writes stop backing up), "

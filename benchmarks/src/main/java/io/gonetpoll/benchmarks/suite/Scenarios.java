@@ -2,7 +2,10 @@ package io.gonetpoll.benchmarks.suite;
 
 import java.util.List;
 
-/** Scenarios a-f of issue 5, grouped by the server they run against (g has its own runner). */
+/**
+ * Scenarios a-f of issue 5, UDP (i, j) and Unix-domain (k, l) ones, grouped by the server they run against (g has
+ * its own runner). How each is built and what it measures: docs/benchmarks/scenarios.md.
+ */
 final class Scenarios {
     /**
      * d: 64 KiB writes from the client, echoed back to it through a 16 KiB receive window. The client reads as
@@ -13,6 +16,8 @@ final class Scenarios {
      */
     private static final int STREAM_CHUNK_BYTES = 64 * 1024;
     private static final int STREAM_RECEIVE_BUFFER = 16 * 1024;
+    /** j, batched: datagrams per GSO send and at most per recvmmsg (64: UDP_MAX_SEGMENTS of older kernels). */
+    private static final int ONE_WAY_BATCH = 64;
 
     private Scenarios() {
     }
@@ -44,6 +49,43 @@ final class Scenarios {
                 new ServerPlan("proxy", List.of(
                         new Scenario("e-proxy", "e. Proxy (autoRead off, one read() per message), echo "
                                 + "ping-pong through it, 64 connections, 64 B", "msgs/s", "msg",
-                                EchoClientLoad.pingPong(s, 64, 64), 10_000 * scale))));
+                                EchoClientLoad.pingPong(s, 64, 64), 10_000 * scale))),
+                new ServerPlan("udp-echo-server", "udp-echo", List.of(
+                        new Scenario("i-udp64", "i. UDP request/response, 64 senders, 64 B", "round trips/s", "rt",
+                                UdpLoad.requestResponse(s, 64, 64), 10_000 * scale)),
+                        ServerPlan.Address.PORT, transport -> List.of("--mode", "echo")),
+                new ServerPlan("udp-echo-server", "udp-sink", List.of(
+                        new Scenario("j-oneway", "j. UDP one way, 64 B: one datagram per send and per receive",
+                                "datagrams/s", "dgram", UdpLoad.oneWay(s, 64, 0), 10_000 * scale)),
+                        ServerPlan.Address.PORT, transport -> List.of("--mode", "sink")),
+                new ServerPlan("udp-echo-server", "udp-sink-batched", List.of(
+                        new Scenario("j-oneway-batch", "j. UDP one way, 64 B, batched: " + ONE_WAY_BATCH
+                                + " datagrams per send (GSO) and up to " + ONE_WAY_BATCH + " per receive (recvmmsg; "
+                                + "NIO: one per receive)", "datagrams/s", "dgram", UdpLoad.oneWay(s, 64, ONE_WAY_BATCH),
+                                10_000 * scale)),
+                        ServerPlan.Address.PORT, Scenarios::batchedSink),
+                new ServerPlan("echo-server", "echo-server-uds", List.of(
+                        new Scenario("k-uds-pingpong1", "k. Echo ping-pong over a Unix-domain socket, 1 connection, "
+                                + "64 B", "round trips/s", "rt", EchoClientLoad.pingPong(s, 1, 64), 0),
+                        new Scenario("k-uds-echo64", "k. Echo over Unix-domain sockets, 64 connections, 64 B",
+                                "round trips/s", "rt", EchoClientLoad.pingPong(s, 64, 64), 10_000 * scale)),
+                        ServerPlan.Address.UDS, transport -> List.of()),
+                new ServerPlan("http", "http-uds", List.of(
+                        new Scenario("l-uds-pipe16", "l. HTTP hello over Unix-domain sockets, pipelined x16, 64 "
+                                + "connections", "req/s", "req", EchoClientLoad.httpPipeline(s, 64, 16),
+                                50_000 * scale)),
+                        ServerPlan.Address.UDS, transport -> List.of()));
+    }
+
+    /**
+     * The batched sink's arguments: reads of up to {@link #ONE_WAY_BATCH} datagrams of at most 64 bytes per
+     * {@code recvmmsg} on the transports that have it; NIO has no batched receive, so there only the sender
+     * batches.
+     */
+    private static List<String> batchedSink(String transport) {
+        if (transport.equals("nio")) {
+            return List.of("--mode", "sink");
+        }
+        return List.of("--mode", "sink", "--read-batch", Integer.toString(ONE_WAY_BATCH), "--max-payload", "64");
     }
 }

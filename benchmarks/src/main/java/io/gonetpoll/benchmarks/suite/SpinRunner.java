@@ -78,8 +78,9 @@ final class SpinRunner {
     }
 
     private void measure(Variant variant, int run) throws IOException, InterruptedException {
-        try (ServerUnderTest server = ServerUnderTest.start(settings, "echo-server", variant.transport, List.of(),
-                variant.serverOptions)) {
+        ServerPlan plan = new ServerPlan("echo-server", "h-" + variant.name, List.of(), ServerPlan.Address.PORT,
+                transport -> variant.serverOptions);
+        try (ServerUnderTest server = ServerUnderTest.start(settings, plan, variant.transport)) {
             results.command("server h " + variant.name, server.server.commandLine);
             EchoClientLoad one = EchoClientLoad.pingPongLatencies(settings, 1, MESSAGE_BYTES);
             EchoClientLoad many = EchoClientLoad.pingPongLatencies(settings, 64, MESSAGE_BYTES);

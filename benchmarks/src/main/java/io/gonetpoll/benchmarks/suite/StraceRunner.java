@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Syscalls per operation for the scenarios that ask for them (a, d, e): a separate, fixed-count run per
+ * Syscalls per operation for the scenarios that ask for them (a, d, e, i-l): a separate, fixed-count run per
  * transport with {@code strace -f -C} attached to the warmed server (all its threads). Tracing stops the
  * process at every syscall, so rates under the tracer are not results; only the counts are.
  */
@@ -24,7 +24,7 @@ final class StraceRunner {
 
     void run(List<ServerPlan> plans) throws InterruptedException {
         TracedRuns.forEach(plans, results, "strace", (transport, traced) -> {
-            try (ServerUnderTest server = ServerUnderTest.start(settings, traced.subcommand, transport)) {
+            try (ServerUnderTest server = ServerUnderTest.start(settings, traced, transport)) {
                 InterleavedRunner.warmUp(server, traced, settings.straceWarmupSeconds);
                 for (Scenario scenario : traced.scenarios) {
                     trace(server, scenario, transport);

@@ -44,7 +44,7 @@ final class SuiteSettings {
     final int spinIdleSeconds;
     final int spinIdleSettleSeconds;
     final boolean strace;
-    /** Scenario letters to run (a..g); all when empty. */
+    /** Scenario letters to run (a..l); all when empty. */
     final Set<String> only;
     /** The command line to print in the report, as the user typed it (run.sh passes it in). */
     final String command;
@@ -53,6 +53,8 @@ final class SuiteSettings {
     final Path benchmarksJar;
     /** The C ping-pong load generator, built by the benchmarks module's Maven build. */
     final Path echoLoad;
+    /** The C UDP load generator, built likewise. */
+    final Path udpLoad;
     final Path outDir;
     /** Lua scripts and strace output; deleted at the end. */
     final Path scratch;
@@ -80,10 +82,11 @@ final class SuiteSettings {
         examplesJar = root.resolve("examples/target/gonetpoll-examples.jar");
         benchmarksJar = root.resolve("benchmarks/target/gonetpoll-benchmarks.jar");
         echoLoad = root.resolve("benchmarks/target/echo-load");
+        udpLoad = root.resolve("benchmarks/target/udp-load");
         outDir = root.resolve(option(args, "--out", "docs/benchmarks"));
         scratch = Files.createTempDirectory("gonetpoll-suite");
         javaBinary = ProcessHandle.current().info().command().orElse("java");
-        for (Path jar : List.of(examplesJar, benchmarksJar, echoLoad)) {
+        for (Path jar : List.of(examplesJar, benchmarksJar, echoLoad, udpLoad)) {
             if (!Files.isRegularFile(jar)) {
                 throw new IllegalArgumentException(jar + " is missing: build with mvn -B -q -DskipTests install");
             }

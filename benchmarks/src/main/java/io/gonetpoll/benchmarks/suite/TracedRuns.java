@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * The loop both tracers share: once per transport and per plan that has traced scenarios (a, d, e), a body that
+ * The loop both tracers share: once per transport and per plan that has traced scenarios (a, d, e, i-l), a body that
  * starts a server and traces those scenarios. A body that fails is recorded as a failed run, and the others
  * go on.
  */
@@ -28,7 +28,7 @@ final class TracedRuns {
                 try {
                     body.run(transport, traced);
                 } catch (IOException | RuntimeException e) {
-                    String failure = what + " " + plan.subcommand + " " + transport + ": " + e.getMessage();
+                    String failure = what + " " + plan.name + " " + transport + ": " + e.getMessage();
                     results.failures.add(failure);
                     Log.info("FAILED " + failure);
                 }
