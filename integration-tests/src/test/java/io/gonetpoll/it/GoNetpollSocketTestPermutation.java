@@ -1,5 +1,7 @@
 package io.gonetpoll.it;
 
+import io.gonetpoll.channel.GoNetpollDatagramChannel;
+import io.gonetpoll.channel.GoNetpollDomainDatagramChannel;
 import io.gonetpoll.channel.GoNetpollDomainSocketChannel;
 import io.gonetpoll.channel.GoNetpollIoHandler;
 import io.gonetpoll.channel.GoNetpollIoHandlerFactory;
@@ -8,9 +10,13 @@ import io.gonetpoll.channel.GoNetpollServerSocketChannel;
 import io.gonetpoll.channel.GoNetpollSocketChannel;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.testsuite.transport.TestsuitePermutation.BootstrapComboFactory;
@@ -146,6 +152,50 @@ public final class GoNetpollSocketTestPermutation extends SocketTestPermutation 
         List<BootstrapFactory<Bootstrap>> factories = new ArrayList<>();
         factories.add(() -> new Bootstrap().group(GONETPOLL_GROUP).channel(GoNetpollDomainSocketChannel.class));
         return factories;
+    }
+
+    /**
+     * UDP as epoll's {@code datagram(family)} pairs it: GoNetpoll and NIO on either side, sockets of
+     * {@code family}; NIO x NIO left out, as for TCP.
+     */
+    @Override
+    public List<BootstrapComboFactory<Bootstrap, Bootstrap>> datagram(SocketProtocolFamily family) {
+        List<BootstrapFactory<Bootstrap>> factories = new ArrayList<>();
+        factories.add(() -> new Bootstrap().group(GONETPOLL_GROUP)
+                .channelFactory(named(() -> new GoNetpollDatagramChannel(family), GoNetpollDatagramChannel.class)));
+        factories.add(() -> new Bootstrap().group(NIO_GROUP)
+                .channelFactory(named(() -> new NioDatagramChannel(family), NioDatagramChannel.class)));
+        return withoutNioTimesNio(combo(factories, factories));
+    }
+
+    /** One GoNetpoll UDP bootstrap of the preferred family, as epoll's {@code datagramSocket()}. */
+    @Override
+    public List<BootstrapFactory<Bootstrap>> datagramSocket() {
+        List<BootstrapFactory<Bootstrap>> factories = new ArrayList<>();
+        factories.add(() -> new Bootstrap().group(GONETPOLL_GROUP).channel(GoNetpollDatagramChannel.class));
+        return factories;
+    }
+
+    /** Unix-domain datagram sockets, GoNetpoll on both sides, as epoll's {@code domainDatagram()}. */
+    public List<BootstrapComboFactory<Bootstrap, Bootstrap>> domainDatagram() {
+        List<BootstrapFactory<Bootstrap>> factories = new ArrayList<>();
+        factories.add(() -> new Bootstrap().group(GONETPOLL_GROUP).channel(GoNetpollDomainDatagramChannel.class));
+        return combo(factories, factories);
+    }
+
+    /** A channel factory whose name in the test report is the channel's class. */
+    private static ChannelFactory<Channel> named(ChannelFactory<Channel> factory, Class<?> type) {
+        return new ChannelFactory<Channel>() {
+            @Override
+            public Channel newChannel() {
+                return factory.newChannel();
+            }
+
+            @Override
+            public String toString() {
+                return type.getSimpleName() + ".class";
+            }
+        };
     }
 
     /** Both factory lists end with NIO, so the last combination is NIO server x NIO client. */
