@@ -9,7 +9,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * {@code --name value} options of one subcommand, and {@code --name} flags. Every option must be declared by the subcommand; unknown
+ * {@code --name value} options of one subcommand, and {@code --name} flags. Every option must be declared by
+ * the subcommand; unknown
  * names and malformed numbers are {@link UsageException}s that say which option and value.
  */
 final class Options {
