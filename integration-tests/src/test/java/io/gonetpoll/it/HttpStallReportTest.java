@@ -69,7 +69,8 @@ class HttpStallReportTest {
         // The stall of the block: the report whose stack holds the blocking frame (a cold JVM's first requests,
         // loading classes, may have been reported before it).
         String[] report = awaitReport(loop, "io.gonetpoll.examples.DiagnosticRoutes.blockTheLoop(");
-        Matcher detected = Pattern.compile("^stall detected: loop=" + Pattern.quote(loop) + " after-ms=(\\d+) threshold-ms="
+        Matcher detected = Pattern.compile("^stall detected: loop=" + Pattern.quote(loop)
+                + " after-ms=(\\d+) threshold-ms="
                 + THRESHOLD_MILLIS + "$").matcher(report[0]);
         assertTrue(detected.matches(), report[0]);
         long detectedAfter = Long.parseLong(detected.group(1));
@@ -139,8 +140,8 @@ class HttpStallReportTest {
 
     /** The value of the sample {@code name{loop="<loop>"}}; fails if absent. */
     private static double sample(String metrics, String name, String loop) {
-        Matcher m = Pattern.compile("^" + Pattern.quote(name + "{loop=\"" + loop + "\"} ") + "(\\S+)$", Pattern.MULTILINE)
-                .matcher(metrics);
+        Matcher m = Pattern.compile("^" + Pattern.quote(name + "{loop=\"" + loop + "\"} ") + "(\\S+)$",
+                Pattern.MULTILINE).matcher(metrics);
         assertTrue(m.find(), () -> "no sample " + name + " of " + loop + " in\n" + metrics);
         return Double.parseDouble(m.group(1));
     }

@@ -44,8 +44,8 @@ import io.netty.channel.SelectStrategyFactory;
  *       <td>told of each stall, when detected and when it ends, on the monitor thread.</td></tr>
  *   <tr><td>{@link #setJmxEnabled(boolean) jmxEnabled}</td><td>false</td>
  *       <td>registers each loop's {@link GoNetpollLoopMXBean} with the platform MBean server when its thread
- *       starts, as {@code io.gonetpoll:type=EventLoop,name=<thread name>,id=<loop id>}, and unregisters it when the
- *       loop is destroyed.</td></tr>
+ *       starts, as {@code io.gonetpoll:type=EventLoop,name="<thread name>",id=<loop id>} (the name quoted by
+ *       {@code ObjectName.quote}), and unregisters it when the loop is destroyed.</td></tr>
  * </table>
  */
 public final class GoNetpollIoHandlerConfig {

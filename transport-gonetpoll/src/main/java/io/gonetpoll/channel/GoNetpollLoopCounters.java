@@ -63,7 +63,7 @@ public final class GoNetpollLoopCounters {
         return values[LoopCounters.READERS_PARKED];
     }
 
-    /** Gauge: flushes (and connects in progress) parked now, waiting for the socket to take more (Go: on {@code wg}). */
+    /** Gauge: flushes (and connects in progress) parked now, waiting for room in the socket (Go: on {@code wg}). */
     public long writersParked() {
         return values[LoopCounters.WRITERS_PARKED];
     }
@@ -190,7 +190,7 @@ public final class GoNetpollLoopCounters {
         return values[LoopCounters.WRITE_SYSCALLS];
     }
 
-    /** Writes that could not send anything ({@code EAGAIN}) and parked the flush (Go: a Write that parks on {@code wg}). */
+    /** Writes that sent nothing ({@code EAGAIN}) and parked the flush (Go: a Write that parks on {@code wg}). */
     public long writesWouldBlock() {
         return values[LoopCounters.WRITES_WOULD_BLOCK];
     }
@@ -289,7 +289,7 @@ public final class GoNetpollLoopCounters {
         return longestTurnNanos;
     }
 
-    /** Stalls reported ({@link GoNetpollIoHandlerConfig#setStallThresholdMillis(long)}; 0 while the detector is off). */
+    /** Stalls reported ({@link GoNetpollIoHandlerConfig#setStallThresholdMillis(long)}; 0 with the detector off). */
     public long stalls() {
         return stalls;
     }

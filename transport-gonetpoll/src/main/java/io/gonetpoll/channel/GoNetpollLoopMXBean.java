@@ -3,8 +3,9 @@ package io.gonetpoll.channel;
 /**
  * One GoNetpoll event loop's metrics over JMX ({@link GoNetpollIoHandlerConfig#setJmxEnabled(boolean)}): the values
  * of a {@link GoNetpollLoopCounters} snapshot of the loop, each documented by the accessor it reads. Registered as
- * {@code io.gonetpoll:type=EventLoop,name=<thread name>,id=<loop id>} while the loop lives. Each attribute is
- * read when asked for; reading {@link #getLongestTurnNanos()} starts a new window, as a snapshot does.
+ * {@code io.gonetpoll:type=EventLoop,name="<thread name>",id=<loop id>} (the name quoted by
+ * {@code ObjectName.quote}) while the loop lives. Each attribute is read when asked for; reading
+ * {@link #getLongestTurnNanos()} starts a new window, as a snapshot does.
  */
 public interface GoNetpollLoopMXBean {
     /** The name of the loop's thread. */

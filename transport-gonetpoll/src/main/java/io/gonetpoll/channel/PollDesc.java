@@ -122,7 +122,7 @@ final class PollDesc {
         urgentData = false;
     }
 
-    /** A registration began on the loop that owns {@code loopCounters}: its gauges count this descriptor's parked sides. */
+    /** A registration began on the loop of {@code loopCounters}: its gauges count this descriptor's parked sides. */
     void attach(LoopCounters loopCounters) {
         detach();
         counters = loopCounters;

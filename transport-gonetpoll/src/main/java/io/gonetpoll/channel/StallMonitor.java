@@ -180,8 +180,8 @@ final class StallMonitor {
             }
             if (suppressed >= 0) {
                 logged = true;
-                logger.warn("GoNetpoll event loop {} has run one turn for {} ms (stall threshold {} ms): a handler or task"
-                        + " is blocking it, and its other channels wait; its stack follows{}",
+                logger.warn("GoNetpoll event loop {} has run one turn for {} ms (stall threshold {} ms): a handler or"
+                        + " task is blocking it, and its other channels wait; its stack follows{}",
                         stall.loopName(), TimeUnit.NANOSECONDS.toMillis(stall.detectedAfterNanos()),
                         TimeUnit.NANOSECONDS.toMillis(thresholdNanos),
                         suppressed == 0 ? "" : " (" + suppressed + " earlier stalls were not logged)",

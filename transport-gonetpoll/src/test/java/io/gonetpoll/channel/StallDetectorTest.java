@@ -306,7 +306,8 @@ class StallDetectorTest {
                             }
                         }
                     }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
-            client = new Socket(InetAddress.getLoopbackAddress(), ((InetSocketAddress) server.localAddress()).getPort());
+            client = new Socket(InetAddress.getLoopbackAddress(),
+                    ((InetSocketAddress) server.localAddress()).getPort());
             trigger();
             warmedUp.get(10, TimeUnit.SECONDS);
         }
