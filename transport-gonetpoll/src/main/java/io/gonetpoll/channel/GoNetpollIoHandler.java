@@ -339,8 +339,15 @@ public final class GoNetpollIoHandler implements IoHandler {
         }
     }
 
+    /**
+     * Closes what is still registered first: Netty's SingleThreadIoEventLoop ends without calling
+     * {@link #prepareToDestroy()} when the shutdown begins after its last IO turn checked for it (a shutdown with
+     * no quiet period requested by a task on the loop), and the channels would stay open after the loop is gone.
+     * Their pipelines' inactive events, queued as tasks, are no longer run then; the sockets leave epoll and close.
+     */
     @Override
     public void destroy() {
+        prepareToDestroy();
         try {
             wakeup.close();
         } catch (IOException e) {
