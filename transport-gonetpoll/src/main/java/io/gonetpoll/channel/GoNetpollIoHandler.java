@@ -37,8 +37,8 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  *
  * <p>A turn of {@link #run}: the loop's {@link SelectStrategy} (Netty's default unless configured) is told
  * whether work is pending (ready-queue entries, or tasks Netty must run). With work pending the default polls
- * without waiting. Otherwise it selects: if the last turn found IO and spinning is configured, poll for up to
- * the spin window ({@link SpinPolicy}); then publish "sleeping" ({@link Wakeup}), re-check, and wait until the
+ * without waiting. Otherwise it selects: if spinning is configured and the loop has found IO since it last
+ * parked, poll for up to the spin window ({@link SpinPolicy}); then publish "sleeping" ({@link Wakeup}), re-check, and wait until the
  * next scheduled task is due — with {@code epoll_pwait2} (nanoseconds) where the kernel has it, else
  * {@code epoll_wait} with the timeout rounded up to whole milliseconds so the loop never wakes early and spins.
  * {@code BUSY_WAIT} polls once and never blocks. Then dispatch the events, then run the ready queue.
@@ -381,8 +381,15 @@ public final class GoNetpollIoHandler implements IoHandler {
         }
     }
 
+    /**
+     * Closes what is still registered first: Netty's SingleThreadIoEventLoop ends without calling
+     * {@link #prepareToDestroy()} when the shutdown begins after its last IO turn checked for it (a shutdown with
+     * no quiet period requested by a task on the loop), and the channels would stay open after the loop is gone.
+     * Their pipelines' inactive events, queued as tasks, are no longer run then; the sockets leave epoll and close.
+     */
     @Override
     public void destroy() {
+        prepareToDestroy();
         heartbeat.stopped();
         if (mxBean != null) {
             try {
