@@ -161,10 +161,15 @@ abstract class AbstractGoNetpollDatagramChannel extends AbstractGoNetpollChannel
             doBind(localAddress);
         }
         checkConnectable(remoteAddress);
-        socket.connect(remoteAddress);
+        connectSocket(remoteAddress);
         remote(connectedRemote(remoteAddress));
         connected = true;
         active = true;
+    }
+
+    /** {@code connect(2)}; a leaf may name the address in the failure. */
+    void connectSocket(SocketAddress remoteAddress) throws IOException {
+        socket.connect(remoteAddress);
     }
 
     /** Rejects an address {@code connect(2)} cannot take (unresolved, or of the wrong type). */

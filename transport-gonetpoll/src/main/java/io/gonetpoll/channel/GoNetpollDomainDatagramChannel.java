@@ -26,7 +26,8 @@ import java.util.List;
  * {@link DomainSocketAddress} are sent to their recipient; a plain {@link ByteBuf} goes to the connected peer.
  * Received datagrams are {@link DomainDatagramPacket}s whose sender is the peer's bound path (empty for an
  * unbound sender). Addresses are paths, or Linux abstract names with a leading {@code '\0'} (Netty's encoding).
- * A bind or connect that fails names the path (as {@link GoNetpollDomainSocketChannel} does). As on epoll,
+ * A bind, connect or send that fails names the path (as {@link GoNetpollDomainSocketChannel} does); nobody at
+ * the path is a {@code FileNotFoundException}, as on epoll. As on epoll,
  * {@code disconnect()} closes the channel.
  */
 public final class GoNetpollDomainDatagramChannel extends AbstractGoNetpollDatagramChannel
@@ -121,6 +122,17 @@ public final class GoNetpollDomainDatagramChannel extends AbstractGoNetpollDatag
         }
     }
 
+    /** Nobody at the path: {@code FileNotFoundException}, as on epoll, naming the path. */
+    @Override
+    void connectSocket(SocketAddress remoteAddress) throws IOException {
+        DomainSocketAddress address = (DomainSocketAddress) remoteAddress;
+        try {
+            super.connectSocket(address);
+        } catch (IOException e) {
+            throw DomainSocketPaths.naming(address, "connect", e);
+        }
+    }
+
     /** As epoll's: a Unix datagram socket is disconnected by closing it. */
     @Override
     protected void doDisconnect() throws Exception {
@@ -162,7 +174,12 @@ public final class GoNetpollDomainDatagramChannel extends AbstractGoNetpollDatag
             recipient = null;
         }
         if (recipient != null) {
-            return datagramSocket().sendToDomain(data, recipient);
+            try {
+                return datagramSocket().sendToDomain(data, recipient);
+            } catch (IOException e) {
+                // Nobody at the path: FileNotFoundException, as on epoll, naming the path.
+                throw DomainSocketPaths.naming(recipient, "sendto", e);
+            }
         }
         if (!isConnected()) {
             throw new NotYetConnectedException();

@@ -147,9 +147,9 @@ final class SocketNative {
     /**
      * One datagram from {@code fd} into native memory at {@code address + pos} (up to {@code limit}), its sender
      * into {@code sender} ({@link #DATAGRAM_ADDRESS_SIZE} bytes): its length ({@code 0} for an empty datagram), or
-     * {@code -1} if nothing is queued (EAGAIN). Errors are {@link Errors.NativeIoException}s whose
-     * {@code expectedErr()} is {@code -errno} ({@code ECONNREFUSED}: an ICMP "port unreachable" on a connected
-     * socket).
+     * {@code -1} if nothing is queued (EAGAIN). Errors as Netty's unix sockets raise them (see
+     * {@code datagramResult}); most are {@link Errors.NativeIoException}s whose {@code expectedErr()} is
+     * {@code -errno} ({@code ECONNREFUSED}: an ICMP "port unreachable" on a connected socket).
      */
     static int recvFrom(int fd, long address, int pos, int limit, byte[] sender) throws IOException {
         return datagramResult("recvfrom", recvFrom0(fd, address, pos, limit, sender));
@@ -220,6 +220,12 @@ final class SocketNative {
         return datagramResult("recvmsg", recvFromGro0(fd, address, pos, limit, sender, gsoSize));
     }
 
+    /**
+     * {@code -errno} becomes what Netty's unix sockets throw for it ({@code Errors.ioResult}): a
+     * {@code ClosedChannelException} for EBADF, {@code NotYetConnectedException} for ENOTCONN,
+     * {@code FileNotFoundException} for ENOENT (a Unix socket path with nobody there), else a
+     * {@link Errors.NativeIoException} with the errno.
+     */
     private static int datagramResult(String syscall, int res) throws IOException {
         if (res >= 0) {
             return res;
@@ -227,7 +233,8 @@ final class SocketNative {
         if (res == -ERRNO_EAGAIN) {
             return -1;
         }
-        throw Errors.newIOException(syscall, res);
+        Errors.ioResult(syscall, res);
+        throw new AssertionError("Errors.ioResult returned for errno " + -res);
     }
 
     /**
