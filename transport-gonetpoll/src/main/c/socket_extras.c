@@ -555,6 +555,7 @@ static jint socket_extras_tcpQuickack(JNIEnv* env, jclass clazz) { return TCP_QU
 static jint socket_extras_tcpDeferAccept(JNIEnv* env, jclass clazz) { return TCP_DEFER_ACCEPT; }
 static jint socket_extras_solSocket(JNIEnv* env, jclass clazz) { return SOL_SOCKET; }
 static jint socket_extras_soBusyPoll(JNIEnv* env, jclass clazz) { return SO_BUSY_POLL; }
+static jint socket_extras_soAcceptconn(JNIEnv* env, jclass clazz) { return SO_ACCEPTCONN; }
 static jint socket_extras_ipBindAddressNoPort(JNIEnv* env, jclass clazz) { return IP_BIND_ADDRESS_NO_PORT; }
 static jint socket_extras_tcpNotsentLowat(JNIEnv* env, jclass clazz) { return TCP_NOTSENT_LOWAT; }
 static jint socket_extras_tcpFastopen(JNIEnv* env, jclass clazz) { return TCP_FASTOPEN; }
@@ -612,6 +613,7 @@ static const JNINativeMethod methods[] = {
     { "tcpDeferAccept", "()I", (void*) socket_extras_tcpDeferAccept },
     { "solSocket", "()I", (void*) socket_extras_solSocket },
     { "soBusyPoll", "()I", (void*) socket_extras_soBusyPoll },
+    { "soAcceptconn", "()I", (void*) socket_extras_soAcceptconn },
     { "ipBindAddressNoPort", "()I", (void*) socket_extras_ipBindAddressNoPort },
     { "tcpNotsentLowat", "()I", (void*) socket_extras_tcpNotsentLowat },
     { "tcpFastopen", "()I", (void*) socket_extras_tcpFastopen },

@@ -1,5 +1,6 @@
 package io.gonetpoll.channel;
 
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.socket.ServerSocketChannel;
@@ -32,14 +33,29 @@ public final class GoNetpollServerSocketChannel extends AbstractGoNetpollServerC
         config = new GoNetpollServerSocketChannelConfig(this);
     }
 
-    /** Wraps an existing socket fd; it is active if it is already bound. */
+    /**
+     * Wraps an existing socket fd (socket activation, a hand-over from another process): active, and polled from its
+     * registration on, if it already listens; otherwise it is bound after registration, as a new listener is.
+     */
     public GoNetpollServerSocketChannel(int fd) {
         this(new GoNetpollSocket(fd));
     }
 
     private GoNetpollServerSocketChannel(GoNetpollSocket socket) {
-        super(socket, socket.localAddress() != null);
+        super(socket, isListening(socket));
         config = new GoNetpollServerSocketChannelConfig(this);
+    }
+
+    /**
+     * {@code SO_ACCEPTCONN}: not "has an address", since an unbound socket reads back 0.0.0.0:0, and an active
+     * listener joins epoll at registration, after which its bind could not add it.
+     */
+    private static boolean isListening(GoNetpollSocket socket) {
+        try {
+            return socket.getIntOpt(SocketNative.SOL_SOCKET, SocketNative.SO_ACCEPTCONN) != 0;
+        } catch (IOException e) {
+            throw new ChannelException("getsockopt(SO_ACCEPTCONN) of fd " + socket.intValue(), e);
+        }
     }
 
     /** The config, as Netty's interface; {@code TCP_FASTOPEN} and GoNetpoll's options go through setOption. */

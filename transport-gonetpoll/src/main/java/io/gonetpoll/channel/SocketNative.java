@@ -44,6 +44,7 @@ final class SocketNative {
     static final int TCP_DEFER_ACCEPT = tcpDeferAccept();
     static final int SOL_SOCKET = solSocket();
     static final int SO_BUSY_POLL = soBusyPoll();
+    static final int SO_ACCEPTCONN = soAcceptconn();
     static final int IP_BIND_ADDRESS_NO_PORT = ipBindAddressNoPort();
     static final int TCP_NOTSENT_LOWAT = tcpNotsentLowat();
     static final int TCP_FASTOPEN = tcpFastopen();
@@ -315,6 +316,8 @@ final class SocketNative {
     private static native int tcpDeferAccept();
     private static native int solSocket();
     private static native int soBusyPoll();
+
+    private static native int soAcceptconn();
     private static native int ipBindAddressNoPort();
     private static native int tcpNotsentLowat();
     private static native int tcpFastopen();
