@@ -12,7 +12,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REPORTS = os.path.join(ROOT, "integration-tests", "target", "surefire-reports")
 OUT = os.path.join(ROOT, "docs", "testsuite-status.md")
 
-# The TCP classes Netty's epoll module runs from the testsuite: the io.netty.testsuite.transport.socket classes
+# The classes Netty's epoll module runs from the testsuite: the io.netty.testsuite.transport.socket classes
 # that netty/netty's transport-native-epoll/src/test/java/io/netty/channel/epoll/ subclasses, and its
 # EpollEventLoopTest (Netty's AbstractSingleThreadEventLoopTest), listed as "EventLoopTest", our class's name
 # without its prefix. See docs/testing.md#nettys-testsuite.
@@ -34,6 +34,11 @@ EPOLL_RUNS = {
     "DomainSocketReuseFdTest", "DomainSocketShutdownOutputByPeerTest", "DomainSocketSslClientRenegotiateTest",
     "DomainSocketSslEchoTest", "DomainSocketSslGreetingTest", "DomainSocketStartTlsTest",
     "DomainSocketStringEchoTest",
+    # Its datagram set (EpollDatagram*Test, EpollDomainDatagramUnicastTest); the IPv6-socket, IPv4-group multicast
+    # class is not run here (docs/testing.md says why), so it shows as missing.
+    "DatagramUnicastTest", "DatagramUnicastIPv6Test", "DatagramUnicastIPv6MappedTest", "DatagramMulticastTest",
+    "DatagramMulticastIPv6Test", "DatagramMulticastIpv6WithIpv4AddrTest", "DatagramConnectNotExistsTest",
+    "DatagramConnectedWriteExceptionTest", "DomainDatagramUnicastTest",
 }
 
 
@@ -41,6 +46,9 @@ EPOLL_RUNS = {
 ASSUMPTION_REASONS = {
     "GoNetpollEventLoopTest": "supportsChannelIteration() is false: Netty 4.2's SingleThreadIoEventLoop has no "
                               "registered-channel iterator (epoll enables these only for its legacy EpollEventLoop)",
+    "GoNetpollDomainDatagramUnicastTest": "testReceiveEmptyDatagrams: an AssertJ assumption of Netty's test (an "
+                                          "address it expects not to be null) is not met on Unix-domain datagram "
+                                          "sockets; not investigated further",
     "GoNetpollSocketSslClientRenegotiateTest": "OpenSsl.isRenegotiationSupported() is false with BoringSSL "
                                                "(netty-tcnative-boringssl-static); Netty skips them the same way",
     "GoNetpollDomainSocketSslClientRenegotiateTest": "OpenSsl.isRenegotiationSupported() is false with BoringSSL "
@@ -61,7 +69,8 @@ def main():
                 text = (skipped.get("message") or skipped.text or "").strip().splitlines()
                 full = text[0] if text else "(no reason given)"
                 reason = full[:140]
-                if "Assumption failed" in reason and name_of(suite) in ASSUMPTION_REASONS:
+                if ("Assumption failed" in reason or "TestAbortedException" in reason) \
+                        and name_of(suite) in ASSUMPTION_REASONS:
                     reason = ASSUMPTION_REASONS[name_of(suite)]
                 elif full.endswith("is @Disabled"):
                     reason = "@Disabled in Netty's testsuite"
@@ -90,7 +99,7 @@ def main():
                       % (total["tests"], total["failures"], total["errors"], total["skipped"]))
         covered = {r[1] for r in rows}
         missing = sorted(EPOLL_RUNS - covered)
-        out.write("Epoll classes (TCP and Unix-domain) not run here: " + (", ".join(missing) if missing else "none") + ".\n")
+        out.write("Epoll classes not run here: " + (", ".join(missing) if missing else "none") + ".\n")
     print("wrote", OUT)
 
 
