@@ -11,15 +11,17 @@ import io.netty.util.IntSupplier;
  * soon as spinning finds nothing. Configured by {@link GoNetpollIoHandlerConfig#setSpinBudgetMicros(long)};
  * one instance per loop, used by the loop thread only.
  *
- * <p>The policy adapts the window W between a floor F ({@code budget / 16}) and the budget B. Its states:
+ * <p>The policy adapts the window W between a floor F ({@code budget / 16}) and the budget B, and learns from the
+ * waits it times how far apart the IO is: the gap from the moment a wait began (the spin, or the park when there
+ * was no spin) to the IO that ended it. Its states:
  * <dl>
  *   <dt>OFF</dt>
  *   <dd>B is 0 (the default). {@link #spin} returns {@link #PARK} at once: the loop waits exactly as it did
  *   without this class. No state below is ever entered.</dd>
  *   <dt>COLD</dt>
  *   <dd>The loop has found no IO since it last parked: its last park ended in a turn without IO (a task, a
- *   timer, a wakeup or the timeout woke it). The next wait parks at once: nothing suggests IO is near, and an
- *   idle loop must cost nothing. The loop starts here, with W = B. A turn that finds IO (socket events or
+ *   timer, a wakeup or the timeout woke it). The next wait parks at once, untimed: nothing suggests IO is near,
+ *   and an idle loop must cost nothing. The loop starts here, with W = B. A turn that finds IO (socket events or
  *   ready-queue runs) moves to WARM, or to BACKED_OFF if W is 0.</dd>
  *   <dt>WARM</dt>
  *   <dd>A turn has found IO since the loop last parked, and W &gt; 0. Turns that only run tasks (their wait
@@ -30,14 +32,25 @@ import io.netty.util.IntSupplier;
  *     <li>a poll returns events: W doubles (at most B), since spinning pays; the turn dispatches them;</li>
  *     <li>a task becomes runnable ({@link IoHandlerContext#canBlock()} turns false: a task was submitted, a
  *     scheduled task fell due, or the loop is shutting down): W stays; the turn ends and Netty runs it;</li>
- *     <li>W has passed with nothing found (a miss): W halves, and below F it becomes 0 (BACKED_OFF); the
- *     loop parks as it would have without spinning.</li>
+ *     <li>W has passed with nothing found (a miss): the loop parks as it would have without spinning, and the
+ *     park is timed from the start of the spin (TIMED_WAIT).</li>
  *   </ul></dd>
  *   <dt>BACKED_OFF</dt>
- *   <dd>As WARM, but W is 0: spinning stopped paying, as a spinning Go M stops when it finds
- *   nothing. The next wait parks at once, and its park is timed ({@link #parking()} / {@link #parked()}): if
- *   the park ends in a turn that finds IO no later than B after it began, a spin would have caught that IO,
- *   so W becomes F (WARM: the next wait spins again). A longer park leaves W at 0.</dd>
+ *   <dd>As WARM, but W is 0: spinning stopped paying, as a spinning Go M stops when it finds nothing. The next
+ *   wait parks at once, and its park is timed from its start (TIMED_WAIT).</dd>
+ *   <dt>TIMED_WAIT</dt>
+ *   <dd>A park after a miss, or in BACKED_OFF. Its turn decides W from the gap G (start of the wait to the end
+ *   of the park):
+ *   <ul>
+ *     <li>the turn found IO and G &lt;= B: a window of G would have caught it, so W = 1.5 G, at least F and at
+ *     most B (WARM). A window sized to the gap, not merely halved or doubled, is what lets a steady request
+ *     rate just beyond the window be caught from the next request on;</li>
+ *     <li>the turn found IO and G &gt; B: no window within the budget would have caught it; W halves, and below
+ *     F it becomes 0 (BACKED_OFF);</li>
+ *     <li>the turn found no IO: W halves as above, and the loop is COLD.</li>
+ *   </ul>
+ *   A miss whose turn does not park (a task became runnable between the spin and the park) halves W the same
+ *   way.</dd>
  * </dl>
  *
  * <p>A spinning loop is awake: it never publishes SLEEPING ({@link Wakeup}), so other threads do not write the
@@ -58,11 +71,13 @@ final class SpinPolicy {
     private boolean warm;
     /** This turn's wait parked (blocked in epoll). */
     private boolean parkedThisTurn;
-    /** BACKED_OFF: the park now under way is timed, from {@link #parkStartNanos}. */
+    /** This turn's spin missed; {@link #waitStartNanos} is when it began. */
+    private boolean missedThisTurn;
+    /** TIMED_WAIT: the park now under way is timed, from {@link #waitStartNanos}. */
     private boolean timingPark;
-    private long parkStartNanos;
-    /** The timed park's length, once it ended; -1 if this turn's park was not timed. */
-    private long parkedNanos = -1;
+    private long waitStartNanos;
+    /** G, once the timed park ended; -1 if this turn's park was not timed. */
+    private long gapNanos = -1;
 
     SpinPolicy(long budgetNanos, LoopCounters counters) {
         if (budgetNanos < 0) {
@@ -99,8 +114,8 @@ final class SpinPolicy {
                 }
                 if (System.nanoTime() - start >= windowNanos) {
                     counters.increment(LoopCounters.SPIN_MISSES);
-                    long half = windowNanos / 2;
-                    windowNanos = half < floorNanos ? 0 : half;
+                    missedThisTurn = true;
+                    waitStartNanos = start;
                     return PARK;
                 }
                 Thread.onSpinWait();
@@ -116,16 +131,18 @@ final class SpinPolicy {
             return;
         }
         parkedThisTurn = true;
-        timingPark = warm && windowNanos == 0;
-        if (timingPark) {
-            parkStartNanos = System.nanoTime();
+        if (missedThisTurn) {
+            timingPark = true;
+        } else if (warm && windowNanos == 0) {
+            timingPark = true;
+            waitStartNanos = System.nanoTime();
         }
     }
 
     /** Right after the blocking wait returned. */
     void parked() {
         if (timingPark) {
-            parkedNanos = System.nanoTime() - parkStartNanos;
+            gapNanos = System.nanoTime() - waitStartNanos;
             timingPark = false;
         }
     }
@@ -135,16 +152,28 @@ final class SpinPolicy {
         if (budgetNanos == 0) {
             return;
         }
-        if (foundIo) {
-            if (windowNanos == 0 && parkedNanos >= 0 && parkedNanos <= budgetNanos) {
-                windowNanos = floorNanos;
+        if (gapNanos >= 0) {
+            if (foundIo && gapNanos <= budgetNanos) {
+                windowNanos = Math.min(budgetNanos, Math.max(floorNanos, gapNanos + gapNanos / 2));
+            } else {
+                halveWindow();
             }
+        } else if (missedThisTurn) {
+            halveWindow();
+        }
+        if (foundIo) {
             warm = true;
         } else if (parkedThisTurn) {
             warm = false;
         }
         parkedThisTurn = false;
-        parkedNanos = -1;
+        missedThisTurn = false;
+        gapNanos = -1;
+    }
+
+    private void halveWindow() {
+        long half = windowNanos / 2;
+        windowNanos = half < floorNanos ? 0 : half;
     }
 
     @Override

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,7 +35,14 @@ class SpinPolicyTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        factory = GoNetpollIoHandler.newFactory(new GoNetpollIoHandlerConfig().setSpinBudgetMicros(BUDGET_MICROS));
+        open(BUDGET_MICROS);
+    }
+
+    private void open(long budgetMicros) throws Exception {
+        if (loop != null) {
+            tearDown();
+        }
+        factory = GoNetpollIoHandler.newFactory(new GoNetpollIoHandlerConfig().setSpinBudgetMicros(budgetMicros));
         loop = new ManualIoEventLoop(Thread.currentThread(), factory);
         eventFd = Native.newEventFd();
         IoRegistration registration = loop.register(new EventFdHandle(eventFd)).sync().getNow();
@@ -111,6 +119,53 @@ class SpinPolicyTest {
         assertEquals(cold.blockingEpollWaits() + 1, after.blockingEpollWaits(), after.toString());
         assertTrue(after.spinNanos() >= TimeUnit.MICROSECONDS.toNanos(BUDGET_MICROS),
                 "the missed spin ran its whole first window: " + after);
+    }
+
+    @Test
+    void aMissThatTheBudgetCoversWidensTheWindowToTheGap() throws Exception {
+        // A budget of 400 ms and gaps of 100-200 ms: scheduling noise of a loaded CI host (milliseconds) cannot
+        // move a wait across a boundary. The floor is 25 ms.
+        open(400_000);
+        // Two misses whose parks end without IO: W = 400 ms -> 200 ms -> 100 ms.
+        for (int i = 0; i < 2; i++) {
+            io();
+            loop.run(TimeUnit.MILLISECONDS.toNanos(450));
+        }
+        io();
+        GoNetpollLoopCounters before = factory.counters();
+        // IO 150 ms after the turn begins: the 100 ms spin misses, the park finds it. The gap is within the
+        // budget, so W = 1.5 x 150 ms = 225 ms. (Halving would have made it 50 ms.)
+        ioAfter(TimeUnit.MILLISECONDS.toNanos(150));
+        GoNetpollLoopCounters missed = factory.counters();
+        assertEquals(before.spinMisses() + 1, missed.spinMisses(), "the 100 ms window missed: " + missed);
+        assertEquals(before.blockingEpollWaits() + 1, missed.blockingEpollWaits(), missed.toString());
+        // IO 120 ms after the turn begins: within the learnt window, found by the spin.
+        ioAfter(TimeUnit.MILLISECONDS.toNanos(120));
+        GoNetpollLoopCounters after = factory.counters();
+        assertEquals(missed.spinMisses(), after.spinMisses(), "no miss: " + after);
+        assertEquals(missed.blockingEpollWaits(), after.blockingEpollWaits(), "found by the spin: " + after);
+        assertEquals(missed.spinEvents() + 1, after.spinEvents(), after.toString());
+    }
+
+    /** IO arrives {@code delayNanos} after the turn begins, written by another thread; the turn finds it. */
+    private void ioAfter(long delayNanos) throws Exception {
+        long events = factory.counters().events();
+        int fd = eventFd.intValue();
+        Thread writer = new Thread(() -> {
+            long due = System.nanoTime() + delayNanos;
+            for (long left = delayNanos; left > 0; left = due - System.nanoTime()) {
+                LockSupport.parkNanos(left);
+            }
+            try {
+                Native.eventFdWrite(fd, 1);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "spin-policy-test-writer");
+        writer.start();
+        loop.run(TimeUnit.SECONDS.toNanos(10));
+        writer.join(TimeUnit.SECONDS.toMillis(10));
+        assertEquals(events + 1, factory.counters().events(), "the turn found the edge");
     }
 
     /** IO arrives (an eventfd write: a new edge), then one turn that may wait as long as it needs finds it. */
