@@ -66,6 +66,13 @@ public final class GoNetpollChannelOption<T> extends UnixChannelOption<T> {
      */
     public static final ChannelOption<Boolean> IP_FREEBIND = valueOf("IP_FREEBIND");
     /**
+     * {@code IP_MULTICAST_ALL} (and {@code IPV6_MULTICAST_ALL} on IPv6 sockets): whether a socket bound to the
+     * wildcard address receives the traffic of every multicast group any socket of the host joined, not only of
+     * its own. Off by default (turned off at creation, as on epoll). Datagram channels. The same constant as
+     * Netty's {@code EpollChannelOption.IP_MULTICAST_ALL}.
+     */
+    public static final ChannelOption<Boolean> IP_MULTICAST_ALL = valueOf("IP_MULTICAST_ALL");
+    /**
      * {@code IP_TRANSPARENT} ({@code IPV6_TRANSPARENT} on IPv6 sockets): transparent proxying; needs
      * {@code CAP_NET_ADMIN}. Server, socket and datagram channels. The same constant as Netty's
      * {@code EpollChannelOption.IP_TRANSPARENT}.

@@ -16,7 +16,9 @@ import java.util.Enumeration;
 
 import static io.gonetpoll.channel.SocketNative.IPV6_MULTICAST_HOPS;
 import static io.gonetpoll.channel.SocketNative.IPV6_MULTICAST_IF;
+import static io.gonetpoll.channel.SocketNative.IPV6_MULTICAST_ALL;
 import static io.gonetpoll.channel.SocketNative.IPV6_MULTICAST_LOOP;
+import static io.gonetpoll.channel.SocketNative.IP_MULTICAST_ALL;
 import static io.gonetpoll.channel.SocketNative.IP_MULTICAST_LOOP;
 import static io.gonetpoll.channel.SocketNative.IP_MULTICAST_TTL;
 import static io.gonetpoll.channel.SocketNative.SOL_IP;
@@ -42,7 +44,9 @@ final class GoNetpollDatagramChannelConfig extends GoNetpollDatagramBaseConfig i
                     .add(GoNetpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, c -> c.maxDatagramPayloadSize,
                             (c, v) -> c.maxDatagramPayloadSize = checkRange(
                                     GoNetpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, v, 0, Integer.MAX_VALUE))
-                    .add(GoNetpollChannelOption.UDP_GRO, c -> c.udpGro, (c, v) -> c.setUdpGro(v));
+                    .add(GoNetpollChannelOption.UDP_GRO, c -> c.udpGro, (c, v) -> c.setUdpGro(v))
+                    .add(GoNetpollChannelOption.IP_MULTICAST_ALL, c -> c.isIpMulticastAll(),
+                            (c, v) -> c.setBoth(IPV6_MULTICAST_ALL, IP_MULTICAST_ALL, v ? 1 : 0));
 
     /** MAX_DATAGRAM_PAYLOAD_SIZE; 0 = one datagram per read, as large as the buffer. */
     private volatile int maxDatagramPayloadSize;
@@ -133,6 +137,11 @@ final class GoNetpollDatagramChannelConfig extends GoNetpollDatagramBaseConfig i
         int loop = loopbackModeDisabled ? 0 : 1;
         setBoth(IPV6_MULTICAST_LOOP, IP_MULTICAST_LOOP, loop);
         return this;
+    }
+
+    private boolean isIpMulticastAll() {
+        return ipv6() ? get(s -> s.getIntOpt(SOL_IPV6, IPV6_MULTICAST_ALL) != 0)
+                : get(s -> s.getIntOpt(SOL_IP, IP_MULTICAST_ALL) != 0);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.gonetpoll.channel;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
@@ -23,6 +24,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -62,6 +64,7 @@ class DatagramConfigTest {
             rows.add(Arguments.of(family, ChannelOption.IP_TOS, 0x10));
             rows.add(Arguments.of(family, ChannelOption.IP_MULTICAST_LOOP_DISABLED, true));
             rows.add(Arguments.of(family, GoNetpollChannelOption.IP_FREEBIND, true));
+            rows.add(Arguments.of(family, GoNetpollChannelOption.IP_MULTICAST_ALL, true));
         }
         return rows.stream();
     }
@@ -99,6 +102,15 @@ class DatagramConfigTest {
     }
 
     /** The loopback interface as IP_MULTICAST_IF, on both families; null (none chosen) by default. */
+    /** A framework configured for epoll sets {@code EpollChannelOption.IP_MULTICAST_ALL}: the same constant. */
+    @Test
+    void ipMulticastAllIsEpollsConstant() {
+        assertSame(EpollChannelOption.IP_MULTICAST_ALL, GoNetpollChannelOption.IP_MULTICAST_ALL);
+        Channel ours = track(new GoNetpollDatagramChannel(SocketProtocolFamily.INET6));
+        assertTrue(ours.config().setOption(EpollChannelOption.IP_MULTICAST_ALL, true));
+        assertTrue(ours.config().getOption(GoNetpollChannelOption.IP_MULTICAST_ALL));
+    }
+
     @Test
     void multicastInterfaceRoundTrips() throws Exception {
         NetworkInterface loopback = NetworkInterface.getByInetAddress(InetAddress.getLoopbackAddress());
