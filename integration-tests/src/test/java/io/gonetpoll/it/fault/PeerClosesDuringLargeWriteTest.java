@@ -5,6 +5,7 @@ import io.gonetpoll.it.OpenFiles;
 import io.gonetpoll.it.fault.PeerConnection.Side;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -120,10 +121,18 @@ class PeerClosesDuringLargeWriteTest {
                 try {
                     connection.peerReads(LargeWrite.CHUNKS * LargeWrite.CHUNK_BYTES - PEER_READS);
                 } catch (IOException early) {
-                    // Seen once in CI (EOF about 7.7 MB before the end). Reproduced once by scripts/stress-test.sh
-                    // (the class 150 times) on Netty's epoll, the reference, not on GoNetpoll: EPOLL SERVER, EOF after
-                    // 21 MB, because epoll's epoll_ctl(MOD) in doWrite failed with ENOENT and Netty shut the output
-                    // down. Say which transport and side, and what closed the channel, when it happens again.
+                    // An early EOF. On Netty's epoll, the reference, a known defect of epoll's own (docs/testing.md,
+                    // "The early EOF in PeerClosesDuringLargeWriteTest"): its epoll_ctl(MOD) fails with ENOENT and it
+                    // shuts the output down. Recognised by that error and reported as an aborted run, not as a
+                    // failure of this test; anything else, and any early EOF on GoNetpoll, fails with what closed
+                    // the channel.
+                    if (transport == FaultTransport.EPOLL && write.failedByEpollCtlEnoent(5)) {
+                        connection.channel.close().await(5, TimeUnit.SECONDS);
+                        String evidence = early.getMessage() + "; " + write.describe();
+                        write.releaseOwnReference();
+                        Assumptions.abort("Netty's epoll failed its own epoll_ctl(MOD) with ENOENT and shut the "
+                                + "output down (its defect, not GoNetpoll's): " + evidence);
+                    }
                     connection.channel.closeFuture().await(2, TimeUnit.SECONDS);
                     throw new AssertionError(transport + " " + side + ": " + early.getMessage() + "; "
                             + connection.describe() + "; " + write.describe(), early);
