@@ -37,16 +37,9 @@ fi
 # supports). Further arguments go to this Maven run.
 mvn -B -ntp install "$@"
 
-# The version matrix: on each newer Netty release below, the transport's unit tests, the integration tests and a fixed
-# subset of Netty's testsuite (echo, half-closure, file regions, SSL echo, auto-read, shutdown of the output by either
-# side; GoNetpoll x GoNetpoll pairs only), compiled and run against that release's classes. Its native jars
-# (unix-common's static library, epoll, io_uring, BoringSSL) are not served, so the build's serve
-# (netty.native.version, netty.tcnative.version), as where an application runs GoNetpoll built with one release on
-# the classes of a newer one. NETTY_MATRIX="4.2.20.Final ..." picks the releases, NETTY_MATRIX="" skips the matrix.
-# The modules' target/ directories end up built for the last release run.
-NETTY_MATRIX=${NETTY_MATRIX-4.2.20.Final}
-build_netty=$(sed -n 's|^ *<netty.version>\(.*\)</netty.version>.*|\1|p' pom.xml)
-build_tcnative=$(sed -n 's|^ *<netty.tcnative.version>\(.*\)</netty.tcnative.version>.*|\1|p' pom.xml)
+# The tests of the JDK 25 run and of the version matrix (both below): the transport's unit tests, the integration tests
+# and a fixed subset of Netty's testsuite (echo, half-closure, file regions, SSL echo, auto-read, shutdown of the
+# output by either side; GoNetpoll x GoNetpoll pairs only).
 testsuite_subset=GoNetpollSocketEchoTest,GoNetpollSocketHalfClosedTest,GoNetpollSocketFileRegionTest,\
 GoNetpollSocketSslEchoTest,GoNetpollSocketAutoReadTest,GoNetpollSocketShutdownOutputBySelfTest,\
 GoNetpollSocketShutdownOutputByPeerTest
@@ -55,6 +48,32 @@ GoNetpollSocketShutdownOutputByPeerTest
 # application has, since a release's epoll classes come with its own library. The full suite above runs it.
 matrix_tests="io/gonetpoll/channel/*Test,io/gonetpoll/leakcheck/*Test,io/gonetpoll/it/*Test,io/gonetpoll/it/fault/*Test,\
 io/gonetpoll/it/uds/*Test,$testsuite_subset,!EpollCtlUnderBackpressureTest"
+
+# JDK 25, the newest LTS users run (JDK 24 and later: restricted native access, Netty without sun.misc.Unsafe): those
+# tests on the build's Netty, with surefire forking that JDK's java (the build itself stays on the JDK
+# that runs Maven). Run before the matrix, while the modules' target/ directories hold the build's Netty.
+# GONETPOLL_JDK25=/path/to/jdk picks the JDK; GONETPOLL_JDK25="" skips this part.
+jdk25=${GONETPOLL_JDK25-/usr/lib/jvm/temurin-25-jdk-amd64}
+if [ -n "$jdk25" ]; then
+  if [ ! -x "$jdk25/bin/java" ]; then
+    echo "no JDK at $jdk25 (GONETPOLL_JDK25): set it to a JDK 25, or to \"\" to skip the JDK 25 tests" >&2
+    exit 1
+  fi
+  echo "JDK 25: $("$jdk25/bin/java" -version 2>&1 | head -1)"
+  start=$(date +%s)
+  mvn -B -ntp -Djvm="$jdk25/bin/java" -pl transport-gonetpoll,examples,shading-test,integration-tests verify \
+    -Dtest="$matrix_tests" -Dsurefire.failIfNoSpecifiedTests=false -Dgonetpoll.testsuite.gonetpollPairOnly=true
+  echo "JDK 25 passed in $(( $(date +%s) - start )) s"
+fi
+
+# The version matrix: on each newer Netty release below, those tests compiled and run against that release's classes. Its native jars
+# (unix-common's static library, epoll, io_uring, BoringSSL) are not served, so the build's serve
+# (netty.native.version, netty.tcnative.version), as where an application runs GoNetpoll built with one release on
+# the classes of a newer one. NETTY_MATRIX="4.2.20.Final ..." picks the releases, NETTY_MATRIX="" skips the matrix.
+# The modules' target/ directories end up built for the last release run.
+NETTY_MATRIX=${NETTY_MATRIX-4.2.20.Final}
+build_netty=$(sed -n 's|^ *<netty.version>\(.*\)</netty.version>.*|\1|p' pom.xml)
+build_tcnative=$(sed -n 's|^ *<netty.tcnative.version>\(.*\)</netty.tcnative.version>.*|\1|p' pom.xml)
 for netty in $NETTY_MATRIX; do
   echo "version matrix: Netty $netty (native jars $build_netty)"
   start=$(date +%s)

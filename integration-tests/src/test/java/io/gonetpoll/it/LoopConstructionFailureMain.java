@@ -11,7 +11,8 @@ import java.lang.management.ManagementFactory;
 
 /**
  * Child JVM of {@link LoopConstructionFailureTest}: with direct memory capped below the event array's size,
- * makes a GoNetpoll loop (which fails) and prints the open fds and the direct memory in use before and after.
+ * makes a GoNetpoll loop (which fails) and prints the open fds and the direct memory in use before and after (the
+ * latter only where Netty uses Unsafe, see below).
  */
 public final class LoopConstructionFailureMain {
     private LoopConstructionFailureMain() {
@@ -37,7 +38,13 @@ public final class LoopConstructionFailureMain {
         }
         System.out.println(outcome);
         System.out.println("fds before=" + before + " after=" + OpenFiles.count());
-        System.out.println("direct before=" + directBefore + " after=" + directMemoryUsed());
+        if (PlatformDependent.hasUnsafe()) {
+            System.out.println("direct before=" + directBefore + " after=" + directMemoryUsed());
+        } else {
+            // Netty without Unsafe (its default on JDK 24 and later) keeps an IovArray's memory after release():
+            // seen on 4.2.17-4.2.20 on JDK 25, even after a GC. Not a reading of what GoNetpoll freed.
+            System.out.println("direct not measurable: Netty has no Unsafe");
+        }
     }
 
     /**

@@ -29,6 +29,11 @@ class LoopConstructionFailureTest {
             Matcher fds = FDS.matcher(output);
             assertTrue(fds.find(), output);
             assertEquals(fds.group(1), fds.group(2), "fds open before and after the failed loop: " + output);
+            if (output.contains("direct not measurable: Netty has no Unsafe")) {
+                // JDK 24+ (the JDK 25 leg of scripts/test.sh): Netty's own release() keeps the memory; see the
+                // child. The fds are still checked above.
+                return;
+            }
             Matcher direct = DIRECT.matcher(output);
             assertTrue(direct.find(), output);
             assertEquals(direct.group(1), direct.group(2), "direct memory in use before and after: " + output);
