@@ -95,12 +95,8 @@ class DatagramBadInputTest {
         assertTrue(open.isEmpty(), "fds left open: " + open);
     }
 
-    interface BadCall {
-        ChannelFuture run(DatagramChannel channel) throws Exception;
-    }
-
     /** Runs {@code call} on epoll, then on GoNetpoll; compares the failures and checks the channel survived. */
-    private static void compare(BadCall call) throws Exception {
+    private static void compare(BadDatagramCall call) throws Exception {
         Throwable onEpoll = failure(true, call);
         OpenFiles.Baseline baseline = OpenFiles.baseline();
         Throwable onGoNetpoll = failure(false, call);
@@ -109,32 +105,7 @@ class DatagramBadInputTest {
         assertTrue(open.isEmpty(), "fds left open: " + open);
     }
 
-    private static Throwable failure(boolean onEpoll, BadCall call) throws Exception {
-        String transport = onEpoll ? "epoll" : "GoNetpoll";
-        BlockingQueue<String> received = new LinkedBlockingQueue<>();
-        DatagramChannel channel = (DatagramChannel) new Bootstrap().group(onEpoll ? epoll : gonetpoll)
-                .channelFactory(() -> onEpoll ? new EpollDatagramChannel(SocketProtocolFamily.INET)
-                        : new GoNetpollDatagramChannel(SocketProtocolFamily.INET))
-                .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
-                    @Override
-                    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-                        received.add(packet.content().toString(StandardCharsets.US_ASCII));
-                    }
-                })
-                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
-        try {
-            ChannelFuture future = call.run(channel);
-            assertTrue(future.await(10, TimeUnit.SECONDS), transport + ": the bad call's future never completed");
-            assertFalse(future.isSuccess(), transport + ": the bad call succeeded");
-            Throwable cause = future.cause();
-            assertNotNull(cause);
-            assertTrue(channel.isOpen(), transport + ": closed by " + cause);
-            ByteBuf good = Unpooled.copiedBuffer("still works", StandardCharsets.US_ASCII);
-            channel.writeAndFlush(new DatagramPacket(good, (InetSocketAddress) channel.localAddress())).sync();
-            assertEquals("still works", received.poll(10, TimeUnit.SECONDS), transport + ": after " + cause);
-            return cause;
-        } finally {
-            channel.close().sync();
-        }
+    private static Throwable failure(boolean onEpoll, BadDatagramCall call) throws Exception {
+        return BadDatagramCall.failure(onEpoll ? epoll : gonetpoll, onEpoll, call);
     }
 }
