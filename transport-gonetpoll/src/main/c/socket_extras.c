@@ -62,6 +62,18 @@
 #ifndef SO_BUSY_POLL
 #define SO_BUSY_POLL 46
 #endif
+#ifndef IP_RECVORIGDSTADDR
+#define IP_RECVORIGDSTADDR 20
+#endif
+#ifndef IP_ORIGDSTADDR
+#define IP_ORIGDSTADDR IP_RECVORIGDSTADDR
+#endif
+#ifndef IPV6_RECVORIGDSTADDR
+#define IPV6_RECVORIGDSTADDR 74
+#endif
+#ifndef IPV6_ORIGDSTADDR
+#define IPV6_ORIGDSTADDR IPV6_RECVORIGDSTADDR
+#endif
 
 // sendFile's answer when the region's FileChannel is not a sun.nio.ch.FileChannelImpl. Below -4095, the
 // lowest -errno Linux has, so no syscall result can be mistaken for it.
@@ -238,19 +250,63 @@ static socklen_t toSockaddr(JNIEnv* env, jbyteArray address, jint scopeId, jint 
     return 0;
 }
 
+// Room for the control messages a datagram read asks for: the original destination (IP_ORIGDSTADDR or
+// IPV6_ORIGDSTADDR, a sockaddr_in or sockaddr_in6) and UDP_GRO's segment size (an int). The union aligns the
+// buffer for struct cmsghdr.
+#define DATAGRAM_CONTROL_SPACE (CMSG_SPACE(sizeof(struct sockaddr_in6)) + CMSG_SPACE(sizeof(int)))
+union datagram_control {
+    struct cmsghdr align;
+    char bytes[DATAGRAM_CONTROL_SPACE];
+};
+
+// The original destination a read's control messages carry (a socket with IP_RECVORIGDSTADDR or
+// IPV6_RECVORIGDSTADDR on), into destination[DATAGRAM_ADDRESS_SIZE] (layout: putDatagramAddress); all zeros (port
+// 0) when there is none.
+static void putOriginalDestination(JNIEnv* env, struct msghdr* msg, jbyteArray destination, jsize offset) {
+    struct sockaddr_storage to;
+    memset(&to, 0, sizeof(to));
+    to.ss_family = AF_UNSPEC;
+    for (struct cmsghdr* cm = CMSG_FIRSTHDR(msg); cm != NULL; cm = CMSG_NXTHDR(msg, cm)) {
+        size_t len = cm->cmsg_len - CMSG_LEN(0);
+        if ((cm->cmsg_level == SOL_IP && cm->cmsg_type == IP_ORIGDSTADDR)
+                || (cm->cmsg_level == SOL_IPV6 && cm->cmsg_type == IPV6_ORIGDSTADDR)) {
+            memcpy(&to, CMSG_DATA(cm), len < sizeof(to) ? len : sizeof(to));
+        }
+    }
+    jbyte out[DATAGRAM_ADDRESS_SIZE];
+    putDatagramAddress(&to, out);
+    (*env)->SetByteArrayRegion(env, destination, offset, DATAGRAM_ADDRESS_SIZE, out);
+}
+
 // One datagram into native memory at address + pos (up to limit), its sender into sender[DATAGRAM_ADDRESS_SIZE]:
-// recvfrom(2). Returns the datagram's length (0 is an empty datagram, not "would block"), or -errno: -EAGAIN
-// when the receive queue is empty, and on a connected socket the error an ICMP message left (-ECONNREFUSED for
-// "port unreachable"). A datagram longer than the room is truncated, as recv(2) does. EINTR: retried.
+// recvfrom(2), or, when destination is not NULL, recvmsg(2) with room for the original destination, which goes
+// there (see putOriginalDestination). Returns the datagram's length (0 is an empty datagram, not "would block"),
+// or -errno: -EAGAIN when the receive queue is empty, and on a connected socket the error an ICMP message left
+// (-ECONNREFUSED for "port unreachable"). A datagram longer than the room is truncated, as recv(2) does. EINTR:
+// retried.
 static jint socket_extras_recvFrom(JNIEnv* env, jclass clazz, jint fd, jlong address, jint pos, jint limit,
-                                   jbyteArray sender) {
+                                   jbyteArray sender, jbyteArray destination) {
     struct sockaddr_storage from;
     socklen_t fromLen = sizeof(from);
     ssize_t res;
-    do {
-        res = recvfrom(fd, (void*) (intptr_t) (address + pos), (size_t) (limit - pos), 0,
-                       (struct sockaddr*) &from, &fromLen);
-    } while (res < 0 && errno == EINTR);
+    if (destination == NULL) {
+        do {
+            res = recvfrom(fd, (void*) (intptr_t) (address + pos), (size_t) (limit - pos), 0,
+                           (struct sockaddr*) &from, &fromLen);
+        } while (res < 0 && errno == EINTR);
+    } else {
+        struct iovec iov = { .iov_base = (void*) (intptr_t) (address + pos), .iov_len = (size_t) (limit - pos) };
+        union datagram_control control;
+        struct msghdr msg = { .msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &iov, .msg_iovlen = 1,
+                              .msg_control = control.bytes, .msg_controllen = sizeof(control.bytes) };
+        do {
+            res = recvmsg(fd, &msg, 0);
+        } while (res < 0 && errno == EINTR);
+        fromLen = msg.msg_namelen;
+        if (res >= 0) {
+            putOriginalDestination(env, &msg, destination, 0);
+        }
+    }
     if (res < 0) {
         return -errno;
     }
@@ -314,18 +370,21 @@ static jint socket_extras_sendToDomain(JNIEnv* env, jclass clazz, jint fd, jlong
 
 // Up to count datagrams in one recvmmsg(2): datagram i into native memory at address + i * segmentSize (at most
 // segmentSize bytes; longer ones are truncated), its length into lengths[i] and its sender into
-// senders[i * DATAGRAM_ADDRESS_SIZE ...] (layout: putDatagramAddress). Returns how many were read, or -errno
+// senders[i * DATAGRAM_ADDRESS_SIZE ...] (layout: putDatagramAddress), and if destinations is not NULL its original
+// destination into destinations[i * DATAGRAM_ADDRESS_SIZE ...] (see putOriginalDestination). Returns how many were
+// read, or -errno
 // (-EAGAIN: none queued). On a non-blocking socket the kernel stops at the first datagram that is not there, so
 // fewer than count means the queue was found empty (EAGAIN), unless another error stopped it, which the kernel
 // keeps for the next call. count is capped at MMSG_MAX. EINTR: retried.
 static jint socket_extras_recvmmsg(JNIEnv* env, jclass clazz, jint fd, jlong address, jint segmentSize, jint count,
-                                   jintArray lengths, jbyteArray senders) {
+                                   jintArray lengths, jbyteArray senders, jbyteArray destinations) {
     if (count > MMSG_MAX) {
         count = MMSG_MAX;
     }
     struct mmsghdr msgs[MMSG_MAX];
     struct iovec iovs[MMSG_MAX];
     struct sockaddr_storage from[MMSG_MAX];
+    union datagram_control controls[MMSG_MAX];
     memset(msgs, 0, sizeof(struct mmsghdr) * (size_t) count);
     for (int i = 0; i < count; i++) {
         iovs[i].iov_base = (void*) (intptr_t) (address + (jlong) i * segmentSize);
@@ -334,6 +393,10 @@ static jint socket_extras_recvmmsg(JNIEnv* env, jclass clazz, jint fd, jlong add
         msgs[i].msg_hdr.msg_iovlen = 1;
         msgs[i].msg_hdr.msg_name = &from[i];
         msgs[i].msg_hdr.msg_namelen = sizeof(from[i]);
+        if (destinations != NULL) {
+            msgs[i].msg_hdr.msg_control = controls[i].bytes;
+            msgs[i].msg_hdr.msg_controllen = sizeof(controls[i].bytes);
+        }
     }
     int res;
     do {
@@ -351,6 +414,9 @@ static jint socket_extras_recvmmsg(JNIEnv* env, jclass clazz, jint fd, jlong add
         }
         putDatagramAddress(&from[i], out);
         (*env)->SetByteArrayRegion(env, senders, i * DATAGRAM_ADDRESS_SIZE, DATAGRAM_ADDRESS_SIZE, out);
+        if (destinations != NULL) {
+            putOriginalDestination(env, &msgs[i].msg_hdr, destinations, i * DATAGRAM_ADDRESS_SIZE);
+        }
     }
     (*env)->SetIntArrayRegion(env, lengths, 0, res, lens);
     return res;
@@ -449,14 +515,15 @@ static jint socket_extras_sendSegmented(JNIEnv* env, jclass clazz, jint fd, jlon
 
 // recvFrom for a socket with UDP_GRO on: recvmsg(2) with room for the UDP_GRO control message, which says that
 // the kernel coalesced several datagrams of one flow into this buffer, each gsoSize[0] bytes (the last one may be
-// shorter); gsoSize[0] is 0 for a plain datagram. Returns the total length or -errno, as recvFrom.
+// shorter); gsoSize[0] is 0 for a plain datagram. The original destination as recvFrom, if destination is not
+// NULL. Returns the total length or -errno, as recvFrom.
 static jint socket_extras_recvFromGro(JNIEnv* env, jclass clazz, jint fd, jlong address, jint pos, jint limit,
-                                      jbyteArray sender, jintArray gsoSize) {
+                                      jbyteArray sender, jintArray gsoSize, jbyteArray destination) {
     struct sockaddr_storage from;
     struct iovec iov = { .iov_base = (void*) (intptr_t) (address + pos), .iov_len = (size_t) (limit - pos) };
-    char control[CMSG_SPACE(sizeof(int))];
+    union datagram_control control;
     struct msghdr msg = { .msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &iov, .msg_iovlen = 1,
-                          .msg_control = control, .msg_controllen = sizeof(control) };
+                          .msg_control = control.bytes, .msg_controllen = sizeof(control.bytes) };
     ssize_t res;
     do {
         res = recvmsg(fd, &msg, 0);
@@ -471,6 +538,9 @@ static jint socket_extras_recvFromGro(JNIEnv* env, jclass clazz, jint fd, jlong 
             memcpy(&value, CMSG_DATA(cm), sizeof(value));
             segment = (jint) value;
         }
+    }
+    if (destination != NULL) {
+        putOriginalDestination(env, &msg, destination, 0);
     }
     jbyte out[DATAGRAM_ADDRESS_SIZE];
     if (msg.msg_namelen == 0) {
@@ -575,6 +645,8 @@ static jint socket_extras_ipMulticastTtl(JNIEnv* env, jclass clazz) { return IP_
 static jint socket_extras_ipMulticastLoop(JNIEnv* env, jclass clazz) { return IP_MULTICAST_LOOP; }
 static jint socket_extras_ipMulticastAll(JNIEnv* env, jclass clazz) { return IP_MULTICAST_ALL; }
 static jint socket_extras_ipv6MulticastAll(JNIEnv* env, jclass clazz) { return IPV6_MULTICAST_ALL; }
+static jint socket_extras_ipRecvOrigDstAddr(JNIEnv* env, jclass clazz) { return IP_RECVORIGDSTADDR; }
+static jint socket_extras_ipv6RecvOrigDstAddr(JNIEnv* env, jclass clazz) { return IPV6_RECVORIGDSTADDR; }
 static jint socket_extras_ipv6MulticastHops(JNIEnv* env, jclass clazz) { return IPV6_MULTICAST_HOPS; }
 static jint socket_extras_ipv6MulticastLoop(JNIEnv* env, jclass clazz) { return IPV6_MULTICAST_LOOP; }
 static jint socket_extras_ipv6MulticastIf(JNIEnv* env, jclass clazz) { return IPV6_MULTICAST_IF; }
@@ -621,14 +693,14 @@ static const JNINativeMethod methods[] = {
     { "ipFreebind", "()I", (void*) socket_extras_ipFreebind },
     { "ipTransparent", "()I", (void*) socket_extras_ipTransparent },
     { "ipv6Transparent", "()I", (void*) socket_extras_ipv6Transparent },
-    { "recvFrom0", "(IJII[B)I", (void*) socket_extras_recvFrom },
+    { "recvFrom0", "(IJII[B[B)I", (void*) socket_extras_recvFrom },
     { "sendTo0", "(IJII[BII)I", (void*) socket_extras_sendTo },
     { "sendToDomain0", "(IJII[B)I", (void*) socket_extras_sendToDomain },
-    { "recvmmsg0", "(IJII[I[B)I", (void*) socket_extras_recvmmsg },
+    { "recvmmsg0", "(IJII[I[B[B)I", (void*) socket_extras_recvmmsg },
     { "sendmmsg0", "(II[J[I[B[I[I[I)I", (void*) socket_extras_sendmmsg },
     { "mmsgMax", "()I", (void*) socket_extras_mmsgMax },
     { "sendSegmented0", "(IJII[BIII)I", (void*) socket_extras_sendSegmented },
-    { "recvFromGro0", "(IJII[B[I)I", (void*) socket_extras_recvFromGro },
+    { "recvFromGro0", "(IJII[B[I[B)I", (void*) socket_extras_recvFromGro },
     { "solUdp", "()I", (void*) socket_extras_solUdp },
     { "udpSegment", "()I", (void*) socket_extras_udpSegment },
     { "udpGro", "()I", (void*) socket_extras_udpGro },
@@ -643,6 +715,8 @@ static const JNINativeMethod methods[] = {
     { "ipMulticastLoop", "()I", (void*) socket_extras_ipMulticastLoop },
     { "ipMulticastAll", "()I", (void*) socket_extras_ipMulticastAll },
     { "ipv6MulticastAll", "()I", (void*) socket_extras_ipv6MulticastAll },
+    { "ipRecvOrigDstAddr", "()I", (void*) socket_extras_ipRecvOrigDstAddr },
+    { "ipv6RecvOrigDstAddr", "()I", (void*) socket_extras_ipv6RecvOrigDstAddr },
     { "ipv6MulticastHops", "()I", (void*) socket_extras_ipv6MulticastHops },
     { "ipv6MulticastLoop", "()I", (void*) socket_extras_ipv6MulticastLoop },
     { "ipv6MulticastIf", "()I", (void*) socket_extras_ipv6MulticastIf },

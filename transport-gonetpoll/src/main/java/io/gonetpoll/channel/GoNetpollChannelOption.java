@@ -73,6 +73,13 @@ public final class GoNetpollChannelOption<T> extends UnixChannelOption<T> {
      */
     public static final ChannelOption<Boolean> IP_MULTICAST_ALL = valueOf("IP_MULTICAST_ALL");
     /**
+     * {@code IP_RECVORIGDSTADDR} (and {@code IPV6_RECVORIGDSTADDR} on IPv6 sockets): each received
+     * {@code DatagramPacket}'s recipient is the address the datagram was sent to — for a transparent proxy's
+     * socket ({@link #IP_TRANSPARENT}), the original destination — instead of the channel's local address. Off by
+     * default. Datagram channels. The same constant as Netty's {@code EpollChannelOption.IP_RECVORIGDSTADDR}.
+     */
+    public static final ChannelOption<Boolean> IP_RECVORIGDSTADDR = valueOf("IP_RECVORIGDSTADDR");
+    /**
      * {@code IP_TRANSPARENT} ({@code IPV6_TRANSPARENT} on IPv6 sockets): transparent proxying; needs
      * {@code CAP_NET_ADMIN}. Server, socket and datagram channels. The same constant as Netty's
      * {@code EpollChannelOption.IP_TRANSPARENT}.

@@ -180,9 +180,10 @@ public final class GoNetpollDatagramChannel extends AbstractGoNetpollDatagramCha
             if (segments >= 2 && buf.hasMemoryAddress()) {
                 return receiveBatch(socket, buf, segment, segments, out);
             }
-            int read = socket.recvFrom(buf, segment == 0 ? Integer.MAX_VALUE : segment);
+            boolean destinations = config.isIpRecvOrigDestAddr();
+            int read = socket.recvFrom(buf, segment == 0 ? Integer.MAX_VALUE : segment, destinations);
             if (read >= 0) {
-                out.add(new DatagramPacket(buf, recipientOfReads(), socket.lastSender()));
+                out.add(new DatagramPacket(buf, recipient(socket, destinations, 0), socket.lastSender()));
             }
             return Math.max(read, 0);
         } catch (Errors.NativeIoException e) {
@@ -203,20 +204,31 @@ public final class GoNetpollDatagramChannel extends AbstractGoNetpollDatagramCha
         return local;
     }
 
+    /**
+     * The recipient of datagram {@code i} of the last read: with {@code IP_RECVORIGDSTADDR} on, the address it was
+     * sent to (for a transparent proxy's socket, the original destination), as on epoll; else the local address.
+     */
+    private InetSocketAddress recipient(GoNetpollDatagramSocket socket, boolean destinations, int i)
+            throws IOException {
+        InetSocketAddress destination = destinations ? socket.destination(i) : null;
+        return destination != null ? destination : recipientOfReads();
+    }
+
     private int receiveBatch(GoNetpollDatagramSocket socket, ByteBuf buf, int segment, int segments,
                              List<Object> out) throws IOException {
         int count = Math.min(segments, SocketNative.MMSG_MAX);
-        int received = socket.recvmmsg(buf, segment, count);
+        boolean destinations = config.isIpRecvOrigDestAddr();
+        int received = socket.recvmmsg(buf, segment, count, destinations);
         if (received < 0) {
             return 0;
         }
-        InetSocketAddress local = recipientOfReads();
         int bytes = 0;
         int base = buf.writerIndex();
         for (int i = 0; i < received; i++) {
             int length = socket.length(i);
             bytes += length;
-            out.add(new DatagramPacket(buf.retainedSlice(base + i * segment, length), local, socket.sender(i)));
+            out.add(new DatagramPacket(buf.retainedSlice(base + i * segment, length),
+                    recipient(socket, destinations, i), socket.sender(i)));
         }
         buf.release();
         // A short batch: the kernel tried the next datagram and found none (EAGAIN), see SocketNative.recvmmsg.
@@ -226,11 +238,12 @@ public final class GoNetpollDatagramChannel extends AbstractGoNetpollDatagramCha
 
     /** With UDP_GRO: one recvmsg, whose buffer may hold several datagrams of one flow, delivered one by one. */
     private int receiveCoalesced(GoNetpollDatagramSocket socket, ByteBuf buf, List<Object> out) throws IOException {
-        int read = socket.recvFromGro(buf);
+        boolean destinations = config.isIpRecvOrigDestAddr();
+        int read = socket.recvFromGro(buf, destinations);
         if (read < 0) {
             return 0;
         }
-        InetSocketAddress local = recipientOfReads();
+        InetSocketAddress local = recipient(socket, destinations, 0);
         InetSocketAddress sender = socket.lastSender();
         int segment = socket.lastGsoSize();
         if (segment <= 0 || segment >= read) {

@@ -18,9 +18,11 @@ import static io.gonetpoll.channel.SocketNative.IPV6_MULTICAST_HOPS;
 import static io.gonetpoll.channel.SocketNative.IPV6_MULTICAST_IF;
 import static io.gonetpoll.channel.SocketNative.IPV6_MULTICAST_ALL;
 import static io.gonetpoll.channel.SocketNative.IPV6_MULTICAST_LOOP;
+import static io.gonetpoll.channel.SocketNative.IPV6_RECVORIGDSTADDR;
 import static io.gonetpoll.channel.SocketNative.IP_MULTICAST_ALL;
 import static io.gonetpoll.channel.SocketNative.IP_MULTICAST_LOOP;
 import static io.gonetpoll.channel.SocketNative.IP_MULTICAST_TTL;
+import static io.gonetpoll.channel.SocketNative.IP_RECVORIGDSTADDR;
 import static io.gonetpoll.channel.SocketNative.SOL_IP;
 import static io.gonetpoll.channel.SocketNative.SOL_IPV6;
 
@@ -46,12 +48,16 @@ final class GoNetpollDatagramChannelConfig extends GoNetpollDatagramBaseConfig i
                                     GoNetpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, v, 0, Integer.MAX_VALUE))
                     .add(GoNetpollChannelOption.UDP_GRO, c -> c.udpGro, (c, v) -> c.setUdpGro(v))
                     .add(GoNetpollChannelOption.IP_MULTICAST_ALL, c -> c.isIpMulticastAll(),
-                            (c, v) -> c.setBoth(IPV6_MULTICAST_ALL, IP_MULTICAST_ALL, v ? 1 : 0));
+                            (c, v) -> c.setBoth(IPV6_MULTICAST_ALL, IP_MULTICAST_ALL, v ? 1 : 0))
+                    .add(GoNetpollChannelOption.IP_RECVORIGDSTADDR, c -> c.isIpRecvOrigDestAddr(),
+                            (c, v) -> c.setIpRecvOrigDestAddr(v));
 
     /** MAX_DATAGRAM_PAYLOAD_SIZE; 0 = one datagram per read, as large as the buffer. */
     private volatile int maxDatagramPayloadSize;
     /** UDP_GRO was turned on (the socket option has no reliable read-back on every kernel). */
     private volatile boolean udpGro;
+    /** IP_RECVORIGDSTADDR is on: reads ask for the destination (kept here so a read need not ask the kernel). */
+    private volatile boolean ipRecvOrigDestAddr;
 
     GoNetpollDatagramChannelConfig(GoNetpollDatagramChannel channel) {
         super(channel);
@@ -70,6 +76,16 @@ final class GoNetpollDatagramChannelConfig extends GoNetpollDatagramBaseConfig i
     private void setUdpGro(boolean gro) {
         set(s -> s.setIntOpt(SocketNative.SOL_UDP, SocketNative.UDP_GRO, gro ? 1 : 0));
         udpGro = gro;
+    }
+
+    boolean isIpRecvOrigDestAddr() {
+        return ipRecvOrigDestAddr;
+    }
+
+    /** Both families' option on an IPv6 socket, as the multicast options (an IPv6 socket receives IPv4 too). */
+    private void setIpRecvOrigDestAddr(boolean on) {
+        setBoth(IPV6_RECVORIGDSTADDR, IP_RECVORIGDSTADDR, on ? 1 : 0);
+        ipRecvOrigDestAddr = on;
     }
 
     int getMaxDatagramPayloadSize() {

@@ -33,11 +33,12 @@ final class GoNetpollDatagramSocket extends GoNetpollSocket {
 
     /** Senders of the last recvFrom (slot 0) or recvmmsg (slot i), ADDRESS_SIZE bytes each. */
     private final byte[] senders = new byte[SocketNative.MMSG_MAX * ADDRESS_SIZE];
+    /** Original destinations, as {@link #senders}, when the last read asked for them (IP_RECVORIGDSTADDR). */
+    private byte[] destinations;
     /** Lengths of the datagrams of the last recvmmsg. */
     private final int[] lengths = new int[SocketNative.MMSG_MAX];
-    /** The sender bytes behind {@link #lastSenderAddress}. */
-    private final byte[] lastSender = new byte[ADDRESS_SIZE];
-    private InetSocketAddress lastSenderAddress;
+    private final AddressCache senderCache = new AddressCache();
+    private final AddressCache destinationCache = new AddressCache();
     private InetSocketAddress lastRecipient;
     private byte[] lastRecipientBytes;
     private DomainSocketAddress lastDomainRecipient;
@@ -89,18 +90,21 @@ final class GoNetpollDatagramSocket extends GoNetpollSocket {
     /**
      * One datagram into {@code buf}'s writable bytes (at most {@code maxLength}; a longer datagram is truncated,
      * as {@code recv(2)} does): its length, with {@code buf}'s writer index moved, or {@code -1} if nothing is
-     * queued. The sender is then {@link #lastSender()}.
+     * queued. The sender is then {@link #lastSender()}, and with {@code withDestination} (the socket has
+     * {@code IP_RECVORIGDSTADDR} on) the original destination {@link #destination(int) destination(0)}.
      */
-    int recvFrom(ByteBuf buf, int maxLength) throws IOException {
+    int recvFrom(ByteBuf buf, int maxLength, boolean withDestination) throws IOException {
         int writerIndex = buf.writerIndex();
         int length = Math.min(buf.writableBytes(), maxLength);
+        byte[] to = destinations(withDestination);
         int read;
         if (buf.hasMemoryAddress()) {
-            read = SocketNative.recvFrom(intValue(), buf.memoryAddress(), writerIndex, writerIndex + length, senders);
+            read = SocketNative.recvFrom(intValue(), buf.memoryAddress(), writerIndex, writerIndex + length, senders,
+                    to);
         } else {
             ByteBuffer nio = buf.internalNioBuffer(writerIndex, length);
             read = SocketNative.recvFrom(intValue(), Buffer.memoryAddress(nio), nio.position(), nio.limit(),
-                    senders);
+                    senders, to);
         }
         if (read >= 0) {
             buf.writerIndex(writerIndex + read);
@@ -112,10 +116,10 @@ final class GoNetpollDatagramSocket extends GoNetpollSocket {
      * {@link #recvFrom} on a socket with {@code UDP_GRO} on: several datagrams of one flow may arrive coalesced,
      * each {@link #lastGsoSize()} bytes (the last may be shorter); 0 there means one datagram.
      */
-    int recvFromGro(ByteBuf buf) throws IOException {
+    int recvFromGro(ByteBuf buf, boolean withDestination) throws IOException {
         int writerIndex = buf.writerIndex();
         int read = SocketNative.recvFromGro(intValue(), buf.memoryAddress(), writerIndex, buf.capacity(), senders,
-                gsoSize);
+                gsoSize, destinations(withDestination));
         if (read >= 0) {
             buf.writerIndex(writerIndex + read);
         }
@@ -154,11 +158,31 @@ final class GoNetpollDatagramSocket extends GoNetpollSocket {
      * Up to {@code count} datagrams in one {@code recvmmsg} into {@code buf}'s writable bytes, datagram {@code i}
      * at offset {@code i * segmentSize} from the writer index (the index is not moved): how many were read, or
      * {@code -1} if none was queued. Then {@link #length(int)} and {@link #sender(int)} describe each. {@code buf}
-     * must have a memory address and room for {@code count} segments.
+     * must have a memory address and room for {@code count} segments. {@code withDestination}: as in
+     * {@link #recvFrom}, for each datagram.
      */
-    int recvmmsg(ByteBuf buf, int segmentSize, int count) throws IOException {
+    int recvmmsg(ByteBuf buf, int segmentSize, int count, boolean withDestination) throws IOException {
         return SocketNative.recvmmsg(intValue(), buf.memoryAddress() + buf.writerIndex(), segmentSize,
-                Math.min(count, SocketNative.MMSG_MAX), lengths, senders);
+                Math.min(count, SocketNative.MMSG_MAX), lengths, senders, destinations(withDestination));
+    }
+
+    private byte[] destinations(boolean wanted) {
+        if (wanted && destinations == null) {
+            destinations = new byte[SocketNative.MMSG_MAX * ADDRESS_SIZE];
+        }
+        return wanted ? destinations : null;
+    }
+
+    /**
+     * The original destination of datagram {@code i} of the last read that asked for it, or {@code null} if the
+     * kernel gave none (the option is off).
+     */
+    InetSocketAddress destination(int i) throws UnknownHostException {
+        int offset = i * ADDRESS_SIZE;
+        if (destinations == null || (destinations[offset + 20] | destinations[offset + 21]) == 0) {
+            return null; // port 0: none given
+        }
+        return destinationCache.get(destinations, offset);
     }
 
     /** Length of datagram {@code i} of the last {@link #recvmmsg}. */
@@ -171,20 +195,32 @@ final class GoNetpollDatagramSocket extends GoNetpollSocket {
      * {@link #recvFrom}); the same instance as the previous answer while it does not change.
      */
     InetSocketAddress sender(int i) throws UnknownHostException {
-        int offset = i * ADDRESS_SIZE;
-        if (lastSenderAddress != null
-                && Arrays.equals(senders, offset, offset + ADDRESS_SIZE, lastSender, 0, ADDRESS_SIZE)) {
-            return lastSenderAddress;
+        return senderCache.get(senders, i * ADDRESS_SIZE);
+    }
+
+    /**
+     * Decodes the addresses the native reads fill in (layout: {@link SocketNative#DATAGRAM_ADDRESS_SIZE}), and keeps
+     * the last one, so that a peer that keeps talking costs no new {@link InetSocketAddress}.
+     */
+    private static final class AddressCache {
+        private final byte[] bytes = new byte[ADDRESS_SIZE];
+        private InetSocketAddress address;
+
+        /** The address at {@code offset}; the same instance as the previous answer while it does not change. */
+        InetSocketAddress get(byte[] from, int offset) throws UnknownHostException {
+            if (address != null && Arrays.equals(from, offset, offset + ADDRESS_SIZE, bytes, 0, ADDRESS_SIZE)) {
+                return address;
+            }
+            int port = (from[offset + 20] & 0xff) << 8 | from[offset + 21] & 0xff;
+            byte[] ip = Arrays.copyOfRange(from, offset, offset + 16);
+            int scopeId = (from[offset + 16] & 0xff) << 24 | (from[offset + 17] & 0xff) << 16
+                    | (from[offset + 18] & 0xff) << 8 | from[offset + 19] & 0xff;
+            InetAddress inet = scopeId != 0 ? Inet6Address.getByAddress(null, ip, scopeId)
+                    : InetAddress.getByAddress(ip); // ::ffff:a.b.c.d gives the Inet4Address
+            address = new InetSocketAddress(inet, port);
+            System.arraycopy(from, offset, bytes, 0, ADDRESS_SIZE);
+            return address;
         }
-        byte[] address = Arrays.copyOfRange(senders, offset, offset + 16);
-        int scopeId = (senders[offset + 16] & 0xff) << 24 | (senders[offset + 17] & 0xff) << 16
-                | (senders[offset + 18] & 0xff) << 8 | senders[offset + 19] & 0xff;
-        int port = (senders[offset + 20] & 0xff) << 8 | senders[offset + 21] & 0xff;
-        InetAddress inet = scopeId != 0 ? Inet6Address.getByAddress(null, address, scopeId)
-                : InetAddress.getByAddress(address); // ::ffff:a.b.c.d gives the Inet4Address
-        lastSenderAddress = new InetSocketAddress(inet, port);
-        System.arraycopy(senders, offset, lastSender, 0, ADDRESS_SIZE);
-        return lastSenderAddress;
     }
 
     /** Starts a new sendmmsg batch. */

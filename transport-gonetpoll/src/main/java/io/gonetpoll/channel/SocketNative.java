@@ -59,6 +59,8 @@ final class SocketNative {
     static final int IP_MULTICAST_LOOP = ipMulticastLoop();
     static final int IP_MULTICAST_ALL = ipMulticastAll();
     static final int IPV6_MULTICAST_ALL = ipv6MulticastAll();
+    static final int IP_RECVORIGDSTADDR = ipRecvOrigDstAddr();
+    static final int IPV6_RECVORIGDSTADDR = ipv6RecvOrigDstAddr();
     static final int IPV6_MULTICAST_HOPS = ipv6MulticastHops();
     static final int IPV6_MULTICAST_LOOP = ipv6MulticastLoop();
     static final int IPV6_MULTICAST_IF = ipv6MulticastIf();
@@ -147,13 +149,17 @@ final class SocketNative {
 
     /**
      * One datagram from {@code fd} into native memory at {@code address + pos} (up to {@code limit}), its sender
-     * into {@code sender} ({@link #DATAGRAM_ADDRESS_SIZE} bytes): its length ({@code 0} for an empty datagram), or
+     * into {@code sender} ({@link #DATAGRAM_ADDRESS_SIZE} bytes) and, if {@code destination} is not {@code null},
+     * its original destination there (same layout; port 0: the kernel sent none, the socket's
+     * {@code IP_RECVORIGDSTADDR} is off): its length ({@code 0} for an empty datagram), or
      * {@code -1} if nothing is queued (EAGAIN). Errors as Netty's unix sockets raise them (see
      * {@code datagramResult}); most are {@link Errors.NativeIoException}s whose {@code expectedErr()} is
      * {@code -errno} ({@code ECONNREFUSED}: an ICMP "port unreachable" on a connected socket).
      */
-    static int recvFrom(int fd, long address, int pos, int limit, byte[] sender) throws IOException {
-        return datagramResult("recvfrom", recvFrom0(fd, address, pos, limit, sender));
+    static int recvFrom(int fd, long address, int pos, int limit, byte[] sender, byte[] destination)
+            throws IOException {
+        return datagramResult(destination == null ? "recvfrom" : "recvmsg",
+                recvFrom0(fd, address, pos, limit, sender, destination));
     }
 
     /**
@@ -179,13 +185,15 @@ final class SocketNative {
     /**
      * Up to {@code count} (at most {@link #MMSG_MAX}) datagrams in one {@code recvmmsg}: datagram {@code i} into
      * native memory at {@code address + i * segmentSize}, its length into {@code lengths[i]}, its sender into
-     * {@code senders} at {@code i * DATAGRAM_ADDRESS_SIZE}. Returns how many were read, or {@code -1} if none
+     * {@code senders} at {@code i * DATAGRAM_ADDRESS_SIZE}, its original destination likewise into
+     * {@code destinations} if not {@code null} (see {@link #recvFrom}). Returns how many were read, or {@code -1} if none
      * was queued (EAGAIN). Fewer than {@code count} means the kernel found the queue empty after them. Errors as
      * {@link #recvFrom}.
      */
-    static int recvmmsg(int fd, long address, int segmentSize, int count, int[] lengths, byte[] senders)
-            throws IOException {
-        return datagramResult("recvmmsg", recvmmsg0(fd, address, segmentSize, count, lengths, senders));
+    static int recvmmsg(int fd, long address, int segmentSize, int count, int[] lengths, byte[] senders,
+                        byte[] destinations) throws IOException {
+        return datagramResult("recvmmsg", recvmmsg0(fd, address, segmentSize, count, lengths, senders,
+                destinations));
     }
 
     /**
@@ -214,11 +222,12 @@ final class SocketNative {
 
     /**
      * {@link #recvFrom} on a socket with {@code UDP_GRO}: the total length (or {@code -1}), and in
-     * {@code gsoSize[0]} the size of each coalesced datagram ({@code 0}: a single datagram).
+     * {@code gsoSize[0]} the size of each coalesced datagram ({@code 0}: a single datagram); the original
+     * destination as {@link #recvFrom}.
      */
-    static int recvFromGro(int fd, long address, int pos, int limit, byte[] sender, int[] gsoSize)
-            throws IOException {
-        return datagramResult("recvmsg", recvFromGro0(fd, address, pos, limit, sender, gsoSize));
+    static int recvFromGro(int fd, long address, int pos, int limit, byte[] sender, int[] gsoSize,
+                           byte[] destination) throws IOException {
+        return datagramResult("recvmsg", recvFromGro0(fd, address, pos, limit, sender, gsoSize, destination));
     }
 
     /**
@@ -282,16 +291,18 @@ final class SocketNative {
     /** Netty's {@link PeerCredentials}, whose constructor only JNI (as Netty's epoll native does) may call. */
     private static native Object newPeerCredentials0(int pid, int uid, int gid);
 
-    private static native int recvFrom0(int fd, long address, int pos, int limit, byte[] sender);
+    private static native int recvFrom0(int fd, long address, int pos, int limit, byte[] sender,
+                                        byte[] destination);
     private static native int sendTo0(int fd, long address, int pos, int limit, byte[] recipient, int scopeId,
                                       int port);
     private static native int recvmmsg0(int fd, long address, int segmentSize, int count, int[] lengths,
-                                        byte[] senders);
+                                        byte[] senders, byte[] destinations);
     private static native int sendmmsg0(int fd, int count, long[] addresses, int[] lengths, byte[] recipients,
                                         int[] recipientLengths, int[] scopeIds, int[] ports);
     private static native int sendSegmented0(int fd, long address, int pos, int limit, byte[] recipient,
                                              int scopeId, int port, int segmentSize);
-    private static native int recvFromGro0(int fd, long address, int pos, int limit, byte[] sender, int[] gsoSize);
+    private static native int recvFromGro0(int fd, long address, int pos, int limit, byte[] sender, int[] gsoSize,
+                                           byte[] destination);
     private static native int sendToDomain0(int fd, long address, int pos, int limit, byte[] path);
     private static native int multicast0(int fd, int level, int request, byte[] group, int interfaceIndex,
                                          byte[] source);
@@ -337,6 +348,8 @@ final class SocketNative {
     private static native int ipMulticastLoop();
     private static native int ipMulticastAll();
     private static native int ipv6MulticastAll();
+    private static native int ipRecvOrigDstAddr();
+    private static native int ipv6RecvOrigDstAddr();
     private static native int ipv6MulticastHops();
     private static native int ipv6MulticastLoop();
     private static native int ipv6MulticastIf();

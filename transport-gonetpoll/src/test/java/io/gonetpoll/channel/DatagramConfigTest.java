@@ -65,6 +65,7 @@ class DatagramConfigTest {
             rows.add(Arguments.of(family, ChannelOption.IP_MULTICAST_LOOP_DISABLED, true));
             rows.add(Arguments.of(family, GoNetpollChannelOption.IP_FREEBIND, true));
             rows.add(Arguments.of(family, GoNetpollChannelOption.IP_MULTICAST_ALL, true));
+            rows.add(Arguments.of(family, GoNetpollChannelOption.IP_RECVORIGDSTADDR, true));
         }
         return rows.stream();
     }
