@@ -8,15 +8,21 @@
  * reorders or changes a byte fails the run.
  *
  * usage: echo-load (--port P [--host 127.0.0.1] | --uds PATH) [--connections N] [--message-size BYTES]
- *                  [--http-pipeline D] (--duration-seconds S | --messages M) [--warmup-seconds W]
+ *                  [--http-pipeline D | --interval-micros I] (--duration-seconds S | --messages M)
+ *                  [--warmup-seconds W]
  *   --uds PATH: Unix-domain stream sockets to PATH instead of TCP.
+ *   --interval-micros I: paced ping-pong, an open-loop rate: each connection sends its next message I us after it
+ *   sent the previous one, or as soon as the reply is in if that took longer (then no catch-up burst follows). The
+ *   wait is epoll_pwait2's nanosecond timeout (epoll_wait's milliseconds, rounded up, on kernels before 5.11), with
+ *   the timer slack set to 1 us, so that a 200 us interval is kept to within a few microseconds. RTT is still
+ *   measured from send to the whole reply.
  *   --messages M: M round trips per connection after the warm-up, then stop.
  *   --http-pipeline D: a round trip is D pipelined "GET / HTTP/1.1" requests in one send and their D responses,
  *   against the examples' http server. The response is learnt from one request before the load starts (its
  *   headers and Content-Length body); every response after it must be byte for byte the same (the server's is
  *   fixed: no Date header), which is how the responses are counted and checked without parsing each one.
  * prints "echo-load measuring" when the warm-up ends, and at the end one line:
- *   echo-load mode=pingpong|http-pipeline connections=N message-size=B round-trips=R round-trips/s=X
+ *   echo-load mode=pingpong|pingpong-paced|http-pipeline connections=N message-size=B round-trips=R round-trips/s=X
  *   requests=Q requests/s=Y rtt-p50-us=A rtt-p99-us=B rtt-p999-us=C result=ok|FAILED
  * (requests = round trips x D; D = 1 for the echo). Exit status 0 only if every connection finished and every byte
  * matched.
@@ -33,7 +39,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -45,6 +53,11 @@
 /* RTT histogram: 1 us buckets up to 100 ms, the last bucket holds everything slower. */
 #define HISTOGRAM_BUCKETS 100001
 #define DEADLINE_GRACE_NANOS (30LL * 1000000000LL)
+/* The longest wait for events; a paced run waits less when a send falls due sooner. */
+#define MAX_WAIT_NANOS (100LL * 1000000LL)
+#ifndef SYS_epoll_pwait2
+#define SYS_epoll_pwait2 441 /* the same number on x86_64 and aarch64 */
+#endif
 
 struct connection {
     int fd;
@@ -53,6 +66,7 @@ struct connection {
     int received;           /* bytes of the message in flight that came back */
     int64_t sent_at;
     uint64_t measured;      /* round trips that started after the warm-up */
+    int64_t send_due;       /* --interval-micros: when the next message goes out; 0 while one is in flight */
 };
 
 static unsigned char *pattern; /* PERIOD + message size bytes: a message at offset p is pattern + p % PERIOD */
@@ -70,9 +84,24 @@ static int64_t now_nanos(void) {
 
 static void usage(const char *why) {
     fprintf(stderr, "echo-load: %s\nusage: echo-load (--port P [--host H] | --uds PATH) [--connections N] "
-            "[--message-size B] [--http-pipeline D] (--duration-seconds S | --messages M) [--warmup-seconds W]\n",
-            why);
+            "[--message-size B] [--http-pipeline D | --interval-micros I] (--duration-seconds S | --messages M) "
+            "[--warmup-seconds W]\n", why);
     exit(2);
+}
+
+/* Waits for events at most timeout_nanos: epoll_pwait2, or epoll_wait with the timeout rounded up to milliseconds
+ * where the kernel lacks it (ENOSYS, before 5.11). */
+static int wait_for_events(int epfd, struct epoll_event *events, int max, int64_t timeout_nanos) {
+    static int pwait2_missing;
+    if (!pwait2_missing) {
+        struct timespec timeout = {.tv_sec = timeout_nanos / 1000000000LL, .tv_nsec = timeout_nanos % 1000000000LL};
+        int ready = (int) syscall(SYS_epoll_pwait2, epfd, events, max, &timeout, NULL, 0);
+        if (ready >= 0 || errno != ENOSYS) {
+            return ready;
+        }
+        pwait2_missing = 1;
+    }
+    return epoll_wait(epfd, events, max, (int) ((timeout_nanos + 999999) / 1000000));
 }
 
 static long number(const char *flag, const char *value, long min, long max) {
@@ -188,7 +217,7 @@ static int learn_http_response(const struct sockaddr *address, socklen_t length,
 int main(int argc, char **argv) {
     const char *host = "127.0.0.1", *uds = NULL;
     int port = -1, connections = 1, size = 64, depth = 0;
-    long duration = -1, messages = -1, warmup = 0;
+    long duration = -1, messages = -1, warmup = 0, interval_micros = 0;
     for (int i = 1; i < argc; i += 2) {
         if (i + 1 >= argc) {
             usage("every option takes a value");
@@ -203,10 +232,18 @@ int main(int argc, char **argv) {
         else if (!strcmp(flag, "--duration-seconds")) duration = number(flag, value, 1, 3600);
         else if (!strcmp(flag, "--messages")) messages = number(flag, value, 1, 1L << 40);
         else if (!strcmp(flag, "--warmup-seconds")) warmup = number(flag, value, 0, 3600);
+        else if (!strcmp(flag, "--interval-micros")) interval_micros = number(flag, value, 1, 10000000);
         else usage("unknown option");
     }
     if ((port < 0) == (uds == NULL) || (duration < 0) == (messages < 0)) {
         usage("one of --port and --uds, and exactly one of --duration-seconds and --messages are required");
+    }
+    if (interval_micros > 0 && depth > 0) {
+        usage("--interval-micros paces the echo ping-pong; it does not go with --http-pipeline");
+    }
+    int64_t interval = interval_micros * 1000LL;
+    if (interval > 0 && prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0) != 0) {
+        perror("echo-load: prctl(PR_SET_TIMERSLACK)");
     }
 
     struct sockaddr_storage address = {0};
@@ -288,7 +325,23 @@ int main(int argc, char **argv) {
             printf("echo-load measuring\n");
             fflush(stdout);
         }
-        int ready = epoll_wait(epfd, events, connections, 100);
+        int64_t wait = MAX_WAIT_NANOS;
+        if (interval > 0) {
+            /* Paced: send what fell due, and wait no longer than the next due send. */
+            for (int i = 0; i < connections && !failed; i++) {
+                struct connection *c = &conns[i];
+                if (c->done || c->send_due == 0) {
+                    continue;
+                }
+                if (c->send_due <= now) {
+                    c->send_due = 0;
+                    failed = send_message(c, size) != 0;
+                } else if (c->send_due - now < wait) {
+                    wait = c->send_due - now;
+                }
+            }
+        }
+        int ready = wait_for_events(epfd, events, connections, wait);
         if (ready < 0 && errno != EINTR) {
             perror("echo-load: epoll_wait");
             failed = 1;
@@ -333,6 +386,8 @@ int main(int argc, char **argv) {
                 c->done = 1;
                 open--;
                 close(c->fd);
+            } else if (interval > 0 && c->sent_at + interval > done_at) {
+                c->send_due = c->sent_at + interval; /* sent from the top of the loop */
             } else {
                 failed = send_message(c, size) != 0;
             }
@@ -350,7 +405,7 @@ int main(int argc, char **argv) {
     printf("echo-load mode=%s connections=%d message-size=%d round-trips=%" PRIu64 " round-trips/s=%.0f "
            "requests=%" PRIu64 " requests/s=%.0f rtt-p50-us=%" PRIu64 " rtt-p99-us=%" PRIu64 " rtt-p999-us=%" PRIu64
            " result=%s\n",
-           depth > 0 ? "http-pipeline" : "pingpong", connections, depth > 0 ? http_request_size : size, total,
+           depth > 0 ? "http-pipeline" : interval > 0 ? "pingpong-paced" : "pingpong", connections, depth > 0 ? http_request_size : size, total,
            seconds > 0 ? (double) total / seconds : 0.0, requests, seconds > 0 ? (double) requests / seconds : 0.0,
            percentile_micros(total, 500), percentile_micros(total, 990), percentile_micros(total, 999),
            failed ? "FAILED" : "ok");

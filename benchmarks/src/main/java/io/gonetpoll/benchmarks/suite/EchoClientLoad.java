@@ -39,6 +39,8 @@ final class EchoClientLoad implements Load {
      * wrk cannot reach on a Unix-domain socket); one operation is a request. 0 for the echo.
      */
     private final int httpDepth;
+    /** Paced ping-pong: the next message {@code intervalMicros} after the previous one was sent; 0: closed loop. */
+    private int intervalMicros;
 
     private EchoClientLoad(SuiteSettings settings, boolean stream, int connections, int messageSize,
                            int receiveBuffer, long streamMegabytes, boolean latencies, int httpDepth) {
@@ -60,6 +62,18 @@ final class EchoClientLoad implements Load {
     /** Ping-pong with RTT p50, p99 and p99.9 (scenario h). */
     static EchoClientLoad pingPongLatencies(SuiteSettings settings, int connections, int messageSize) {
         return new EchoClientLoad(settings, false, connections, messageSize, 0, 0, true, 0);
+    }
+
+    /**
+     * Paced ping-pong with RTT p50, p99 and p99.9 (scenario h): each connection sends its next message
+     * {@code 1e6 / ratePerConnection} µs after it sent the previous one (echo-load's {@code --interval-micros}), a
+     * fixed, moderate load instead of as fast as the server answers.
+     */
+    static EchoClientLoad pacedPingPong(SuiteSettings settings, int connections, int messageSize,
+                                       int ratePerConnection) {
+        EchoClientLoad load = pingPongLatencies(settings, connections, messageSize);
+        load.intervalMicros = 1_000_000 / ratePerConnection;
+        return load;
     }
 
     /** {@code connections} connections, each with {@code depth} pipelined requests in flight at a time. */
@@ -139,6 +153,9 @@ final class EchoClientLoad implements Load {
                 "--message-size", Integer.toString(messageSize)));
         if (httpDepth > 0) {
             command.addAll(List.of("--http-pipeline", Integer.toString(httpDepth)));
+        }
+        if (intervalMicros > 0) {
+            command.addAll(List.of("--interval-micros", Integer.toString(intervalMicros)));
         }
         command.addAll(bound);
         if (warmupSeconds > 0) {

@@ -288,10 +288,16 @@ final class ReportWriter {
         line("");
         line("The same echo server with each way of waiting for IO. A spinning or busy-waiting loop trades CPU "
                 + "for latency: the CPU columns (per round trip under load, and with no load at all) are half of "
-                + "each result. When to turn spinning on: [README](../../README.md#spin-before-parking).");
+                + "each result. When to turn spinning on: [README](../../README.md#spin-before-parking). The paced "
+                + "ping-pong holds the rate at " + SpinRunner.PACED_RATE + " round trips/s (echo-load sends the next "
+                + "message " + 1_000_000 / SpinRunner.PACED_RATE + " µs after it sent the previous one, or when the "
+                + "reply is in if that is later): a moderate load, at which the server CPU per round trip is what "
+                + "each way of waiting costs, and a loop that parks between requests pays a wake-up for each.");
         line("");
         for (String[] measure : new String[][] {{SpinRunner.PING_PONG_1, "Echo ping-pong, 1 connection, 64 B"},
-                {SpinRunner.PING_PONG_64, "Echo ping-pong, 64 connections, 64 B"}}) {
+                {SpinRunner.PING_PONG_64, "Echo ping-pong, 64 connections, 64 B"},
+                {SpinRunner.PACED_1, "Paced echo ping-pong, 1 connection, 64 B, " + SpinRunner.PACED_RATE
+                        + " round trips/s"}}) {
             line("### " + measure[1]);
             line("");
             line("| server | median round trips/s | min–max | vs epoll | RTT p50 µs | RTT p99 µs | RTT p99.9 µs "

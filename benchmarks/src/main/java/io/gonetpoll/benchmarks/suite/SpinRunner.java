@@ -12,7 +12,10 @@ import java.util.stream.Collectors;
  * <ol>
  *   <li>warm-up: ping-pong with 1 and with 64 connections, {@link SuiteSettings#warmupSeconds} shared;</li>
  *   <li>measured: ping-pong with 1 connection, then with 64 ({@code echo-load}, 64-byte messages), each
- *   {@link SuiteSettings#measureSeconds}: round trips/s, RTT p50/p99/p99.9 and the server's CPU per round trip;</li>
+ *   {@link SuiteSettings#measureSeconds}: round trips/s, RTT p50/p99/p99.9 and the server's CPU per round trip;
+ *   then paced: 1 connection at {@link #PACED_RATE} round trips/s (the next message 200 µs after the previous one
+ *   was sent), where the rate is fixed and the server's CPU per round trip shows what each way of waiting costs at
+ *   a moderate load;</li>
  *   <li>idle: every connection closed, a settling pause, then the server's CPU over
  *   {@link SuiteSettings#spinIdleSeconds} with no load: what a spinning or busy-waiting loop costs when nobody
  *   is there. After the load, not before it: Netty starts a loop's thread at its first registration, so before
@@ -24,6 +27,9 @@ import java.util.stream.Collectors;
 final class SpinRunner {
     static final String PING_PONG_1 = "pingpong1";
     static final String PING_PONG_64 = "pingpong64";
+    /** Ping-pong with 1 connection at a fixed {@link #PACED_RATE}: moderate load, where spinning must cost little. */
+    static final String PACED_1 = "paced1";
+    static final int PACED_RATE = 5000;
     static final String IDLE = "idle";
     private static final int MESSAGE_BYTES = 64;
 
@@ -89,6 +95,8 @@ final class SpinRunner {
             many.warmUp(server, share);
             add(pingPong(one, server, variant, run, PING_PONG_1));
             add(pingPong(many, server, variant, run, PING_PONG_64));
+            add(pingPong(EchoClientLoad.pacedPingPong(settings, 1, MESSAGE_BYTES, PACED_RATE), server, variant, run,
+                    PACED_1));
             add(idle(server, variant, run));
         }
     }
