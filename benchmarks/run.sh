@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # The benchmark suite in one command: builds the jars if they are missing or older than the sources, installs
 # wrk and strace if missing (as root, from Debian's packages), then runs every scenario (issue 5's a-g; UDP i-j
-# and Unix-domain k-l) on every transport and writes docs/benchmarks/REPORT.md and its PNG charts.
+# and Unix-domain k-m) on every transport and writes docs/benchmarks/REPORT.md and its PNG charts.
 #
 # usage: benchmarks/run.sh [--quick] [suite options]
 #   --quick   smoke run: 1 run, short warm-up, 1,000 idle connections; not for comparison (a-g: under 5 minutes)
 #   (full run: 3 interleaved runs, 15 s warm-up per server start, 10,000 idle connections; a-g: 37 min measured;
-#   h, the spin/busy-wait comparison, starts 8 servers per run and adds about 20 min; i-l, UDP and Unix-domain,
+#   h, the spin/busy-wait comparison, starts 8 servers per run and adds about 20 min; i-m, UDP and Unix-domain,
 #   add roughly as much as a-g, estimated from a smoke run)
 #   further options: --runs N, --only a,b,...(scenario letters), --no-strace, --out DIR, --warmup-seconds S,
 #   --measure-seconds S, --spin-idle-seconds S (h's idle measurement)

@@ -3,7 +3,7 @@ package io.gonetpoll.benchmarks.suite;
 import java.util.List;
 
 /**
- * Scenarios a-f of issue 5, UDP (i, j) and Unix-domain (k, l) ones, grouped by the server they run against (g has
+ * Scenarios a-f of issue 5, UDP (i, j) and Unix-domain (k, l, m) ones, grouped by the server they run against (g has
  * its own runner). How each is built and what it measures: docs/benchmarks/scenarios.md.
  */
 final class Scenarios {
@@ -68,7 +68,12 @@ final class Scenarios {
                         new Scenario("k-uds-pingpong1", "k. Echo ping-pong over a Unix-domain socket, 1 connection, "
                                 + "64 B", "round trips/s", "rt", EchoClientLoad.pingPong(s, 1, 64), 0),
                         new Scenario("k-uds-echo64", "k. Echo over Unix-domain sockets, 64 connections, 64 B",
-                                "round trips/s", "rt", EchoClientLoad.pingPong(s, 64, 64), 10_000 * scale)),
+                                "round trips/s", "rt", EchoClientLoad.pingPong(s, 64, 64), 10_000 * scale),
+                        new Scenario("m-uds-slowreader", "m. Streaming " + (s.quick ? "128 MiB" : "1 GiB")
+                                + " to a slow reader over a Unix-domain socket (d over UDS: 64 KiB writes echoed into a"
+                                + " 16 KiB receive buffer; " + EchoClientLoad.STREAM_ROUNDS + " connections in turn)",
+                                "MB/s", "MB", EchoClientLoad.slowReader(s, STREAM_CHUNK_BYTES, STREAM_RECEIVE_BUFFER,
+                                s.quick ? 128 : 1024), s.quick ? 64 : 1024)),
                         ServerPlan.Address.UDS, transport -> List.of()),
                 new ServerPlan("http", "http-uds", List.of(
                         new Scenario("l-uds-pipe16", "l. HTTP hello over Unix-domain sockets, pipelined x16, 64 "

@@ -44,7 +44,7 @@ final class SuiteSettings {
     final int spinIdleSeconds;
     final int spinIdleSettleSeconds;
     final boolean strace;
-    /** Scenario letters to run (a..l); all when empty. */
+    /** Scenario letters to run (a..m); all when empty. */
     final Set<String> only;
     /** The command line to print in the report, as the user typed it (run.sh passes it in). */
     final String command;
