@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Two servers compared in paired, alternating windows: both run at once, pinned to core 0, and echo-load (pinned to
+# core 1) drives one, then the other, for SECONDS each, PAIRS times, the order swapped every pair (AB, BA, AB, ...).
+# Windows a few seconds apart see the same machine: on these shared VMs the speed drifts by tens of percent between
+# runs minutes apart, in every transport, which drowns a few percent between separate runs; the ratio within each
+# pair does not see that drift. The idle server costs its core nothing (both park in epoll_wait between windows).
+# Prints every window, then per pair B/A of the rate and of the server CPU per operation (utime+stime from
+# /proc/PID/stat over the window), their medians, and in how many pairs B was ahead.
+#
+# usage: benchmarks/scripts/alternate.sh PAIRS SECONDS 'JAR_A::SERVER ARGS' 'JAR_B::SERVER ARGS' 'ECHO-LOAD ARGS'
+#   SERVER ARGS: the examples jar's subcommand and options, without the address, e.g. 'echo-server --transport epoll'
+#   ECHO-LOAD ARGS: echo-load's options without the address and duration, e.g. '--connections 64 --message-size 64'
+#   env: MODE=tcp|uds (default tcp: ports PORT and PORT+1, PORT default 18190; uds: sockets in a temporary
+#        directory), WARMUP seconds per server before the first pair (default 15)
+#   e.g. benchmarks/scripts/alternate.sh 10 5 '/tmp/before.jar::echo-server' 'examples/target/gonetpoll-examples.jar::echo-server' \
+#        '--connections 64 --message-size 64'
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+[ $# -eq 5 ] || { sed -n '2,17p' "$0" >&2; exit 2; }
+PAIRS=$1; SECONDS_=$2; SPEC_A=$3; SPEC_B=$4; LOAD_ARGS=$5
+MODE=${MODE:-tcp}; WARMUP=${WARMUP:-15}; PORT=${PORT:-18190}
+TICK=$(getconf CLK_TCK)
+ECHO_LOAD=benchmarks/target/echo-load
+[ -x "$ECHO_LOAD" ] || { echo "$ECHO_LOAD missing: mvn -q -DskipTests install" >&2; exit 1; }
+case "$MODE" in tcp|uds) ;; *) echo "MODE must be tcp or uds, not '$MODE'" >&2; exit 2 ;; esac
+dir=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+
+# address SIDE: the server's and the load's address options
+address() {
+  if [ "$MODE" = uds ]; then echo "--uds $dir/$1.sock"
+  elif [ "$1" = b ]; then echo "--port $((PORT + 1))"
+  else echo "--port $PORT"; fi
+}
+
+# start SIDE SPEC: starts the server, waits for its "listening" line, sets pid_SIDE
+start() {
+  local side=$1 jar=${2%%::*} args=${2#*::}
+  [ -f "$jar" ] || { echo "$jar missing" >&2; exit 1; }
+  # shellcheck disable=SC2086
+  taskset -c 0 java -Xms1g -Xmx1g -jar "$jar" $args $(address "$side") > "$dir/$side.log" 2>&1 &
+  pids+=($!)
+  eval "pid_$side=$!"
+  for _ in $(seq 1 150); do grep -q listening "$dir/$side.log" && return; sleep 0.1; done
+  echo "server $side did not start: $(cat "$dir/$side.log")" >&2; exit 1
+}
+
+# window SIDE SECONDS: drives the side's server; prints "rate cpu-us-per-op"
+window() {
+  local side=$1 secs=$2 pid out c0 c1 ops rate
+  pid=$(eval echo "\$pid_$side")
+  c0=$(awk '{print $14+$15}' "/proc/$pid/stat")
+  # shellcheck disable=SC2086
+  out=$(taskset -c 1 "$ECHO_LOAD" $(address "$side") $LOAD_ARGS --duration-seconds "$secs")
+  c1=$(awk '{print $14+$15}' "/proc/$pid/stat")
+  ops=$(echo "$out" | sed -E 's/.* requests=([0-9]+) .*/\1/')
+  rate=$(echo "$out" | sed -E 's/.* requests\/s=([0-9.]+) .*/\1/')
+  echo "$out" | grep -q "result=ok" || { echo "echo-load failed: $out" >&2; exit 1; }
+  echo "$rate $(awk -v c=$((c1 - c0)) -v n="$ops" -v tick="$TICK" 'BEGIN{printf "%.3f", c / tick * 1e6 / n}')"
+}
+
+echo "machine: $(nproc) cores, $(uname -r), $(java -version 2>&1 | head -1), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "command: $0 $PAIRS $SECONDS_ '$SPEC_A' '$SPEC_B' '$LOAD_ARGS' (MODE=$MODE, warm-up ${WARMUP}s per server)"
+start a "$SPEC_A"
+start b "$SPEC_B"
+window a "$WARMUP" > /dev/null
+window b "$WARMUP" > /dev/null
+results=$dir/results
+for pair in $(seq 1 "$PAIRS"); do
+  order="a b"; [ $((pair % 2)) -eq 0 ] && order="b a"
+  for side in $order; do
+    read -r rate cpu < <(window "$side" "$SECONDS_")
+    echo "pair=$pair side=$side rate=$rate server-cpu-us/op=$cpu"
+    eval "rate_$side=$rate; cpu_$side=$cpu"
+  done
+  echo "$pair $rate_a $cpu_a $rate_b $cpu_b" >> "$results"
+done
+echo
+median() { sort -g | awk '{a[NR]=$1} END{if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2] + a[NR/2+1]) / 2}'; }
+printf "%4s %12s %10s %12s %10s %9s %9s\n" pair "A rate" "A cpu/op" "B rate" "B cpu/op" "B/A rate" "B/A cpu"
+awk '{printf "%4d %12.0f %10.3f %12.0f %10.3f %9.3f %9.3f\n", $1, $2, $3, $4, $5, $4/$2, $5/$3}' "$results"
+echo "A: $SPEC_A"
+echo "B: $SPEC_B"
+echo "median B/A rate: $(awk '{print $4/$2}' "$results" | median)  median B/A server CPU per operation: $(awk '{print $5/$3}' "$results" | median)"
+echo "B ahead in rate in $(awk '$4>$2' "$results" | wc -l) of $PAIRS pairs, in CPU per operation in $(awk '$5<$3' "$results" | wc -l)"
