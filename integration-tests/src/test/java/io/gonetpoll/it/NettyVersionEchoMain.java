@@ -37,9 +37,16 @@ public final class NettyVersionEchoMain {
             return;
         }
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, GoNetpollIoHandler.newFactory());
+        CompletableFuture<Channel> accepted = new CompletableFuture<>();
         try {
             Channel server = new ServerBootstrap().group(group).channel(GoNetpollServerSocketChannel.class)
                     .childHandler(new ChannelInboundHandlerAdapter() {
+                        @Override
+                        public void channelActive(ChannelHandlerContext ctx) {
+                            accepted.complete(ctx.channel());
+                            ctx.fireChannelActive();
+                        }
+
                         @Override
                         public void channelRead(ChannelHandlerContext ctx, Object msg) {
                             ctx.writeAndFlush(msg);
@@ -73,6 +80,11 @@ public final class NettyVersionEchoMain {
             client.writeAndFlush(Unpooled.wrappedBuffer(new byte[size]));
             System.out.println("echoed=" + echoed.get(30, TimeUnit.SECONDS));
             client.close().sync();
+            // The accepted channel closes when its loop reads the EOF. Shut down only then, as an application
+            // does: a group shut down with no quiet period can end its loop before that loop's next IO turn, and
+            // GoNetpoll's destroy() then closes the channel itself, after Netty stopped taking tasks (Netty logs
+            // the rejected inactive event as a warning; Netty's epoll would leave the socket open instead).
+            accepted.get(10, TimeUnit.SECONDS).closeFuture().await(10, TimeUnit.SECONDS);
             server.close().sync();
         } finally {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();

@@ -385,7 +385,8 @@ public final class GoNetpollIoHandler implements IoHandler {
      * Closes what is still registered first: Netty's SingleThreadIoEventLoop ends without calling
      * {@link #prepareToDestroy()} when the shutdown begins after its last IO turn checked for it (a shutdown with
      * no quiet period requested by a task on the loop), and the channels would stay open after the loop is gone.
-     * Their pipelines' inactive events, queued as tasks, are no longer run then; the sockets leave epoll and close.
+     * Their pipelines' inactive events, queued as tasks, are no longer run then (Netty rejects them and logs a
+     * warning, "Can't invoke task later"); the sockets leave epoll and close, and their close futures complete.
      */
     @Override
     public void destroy() {
