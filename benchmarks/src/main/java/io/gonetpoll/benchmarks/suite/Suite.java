@@ -21,7 +21,14 @@ public final class Suite {
     }
 
     public static void run(String[] args) throws Exception {
-        SuiteSettings settings = SuiteSettings.parse(args);
+        SuiteSettings settings;
+        try {
+            settings = SuiteSettings.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("suite: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         long start = System.nanoTime();
         Map<String, String> machine = Machine.facts(settings);
         Log.info("GoNetpoll benchmark suite" + (settings.quick ? " (quick smoke run)" : "") + ": " + machine);
