@@ -289,10 +289,12 @@ final class ReportWriter {
         line("The same echo server with each way of waiting for IO. A spinning or busy-waiting loop trades CPU "
                 + "for latency: the CPU columns (per round trip under load, and with no load at all) are half of "
                 + "each result. When to turn spinning on: [README](../../README.md#spin-before-parking). The paced "
-                + "ping-pong holds the rate at " + SpinRunner.PACED_RATE + " round trips/s (echo-load sends the next "
-                + "message " + 1_000_000 / SpinRunner.PACED_RATE + " µs after it sent the previous one, or when the "
-                + "reply is in if that is later): a moderate load, at which the server CPU per round trip is what "
-                + "each way of waiting costs, and a loop that parks between requests pays a wake-up for each.");
+                + "ping-pong holds the rate at " + SpinRunner.PACED_RATE + " round trips/s (echo-load's next message "
+                + "is due " + 1_000_000 / SpinRunner.PACED_RATE + " µs after the previous one was due, not after its "
+                + "reply, and goes when the reply is in if that is later; nothing missed is caught up, so a slow "
+                + "server shows as a rate below " + SpinRunner.PACED_RATE + "): a moderate load, at which the server "
+                + "CPU per round trip is what each way of waiting costs, and a loop that parks between requests "
+                + "pays a wake-up for each.");
         line("");
         for (String[] measure : new String[][] {{SpinRunner.PING_PONG_1, "Echo ping-pong, 1 connection, 64 B"},
                 {SpinRunner.PING_PONG_64, "Echo ping-pong, 64 connections, 64 B"},
