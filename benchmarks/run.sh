@@ -9,8 +9,10 @@
 #   h, the spin/busy-wait comparison, starts 8 servers per run and adds about 20 min; i-m, UDP and Unix-domain,
 #   add roughly as much as a-g, estimated from a smoke run)
 #   further options: --runs N, --only a,b,...(scenario letters), --no-strace, --out DIR, --warmup-seconds S,
-#   --measure-seconds S, --spin-idle-seconds S (h's idle measurement)
+#   --measure-seconds S, --spin-idle-seconds S (h's idle measurement), --idle-connections N (g); --help: this text.
+#   An unknown option or --only letter stops the suite before it starts.
 set -euo pipefail
+case " $* " in *" --help "*|*" -h "*) sed -n '2,13p' "$0"; exit 0 ;; esac
 cd "$(dirname "$0")/.."
 for arg in "$@"; do
   case "$arg" in -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac

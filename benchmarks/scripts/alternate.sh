@@ -11,7 +11,7 @@
 #   SERVER ARGS: the examples jar's subcommand and options, without the address, e.g. 'echo-server --transport epoll'
 #   ECHO-LOAD ARGS: echo-load's options without the address and duration, e.g. '--connections 64 --message-size 64'
 #   env: MODE=tcp|uds (default tcp: ports PORT and PORT+1, PORT default 18190; uds: sockets in a temporary
-#        directory), WARMUP seconds per server before the first pair (default 15)
+#        directory), WARMUP seconds per server before the first pair (default 15; 0: none)
 #   e.g. benchmarks/scripts/alternate.sh 10 5 '/tmp/before.jar::echo-server' 'examples/target/gonetpoll-examples.jar::echo-server' \
 #        '--connections 64 --message-size 64'
 set -euo pipefail
@@ -23,6 +23,14 @@ TICK=$(getconf CLK_TCK)
 ECHO_LOAD=benchmarks/target/echo-load
 [ -x "$ECHO_LOAD" ] || { echo "$ECHO_LOAD missing: mvn -q -DskipTests install" >&2; exit 1; }
 case "$MODE" in tcp|uds) ;; *) echo "MODE must be tcp or uds, not '$MODE'" >&2; exit 2 ;; esac
+[[ $PAIRS =~ ^[1-9][0-9]*$ && $SECONDS_ =~ ^[1-9][0-9]*$ && $WARMUP =~ ^[0-9]+$ ]] \
+    || { echo "PAIRS and SECONDS must be whole numbers from 1, WARMUP from 0" >&2; exit 2; }
+# The window's CPU spans the whole echo-load run and its operations only the measured part: they match only
+# without echo-load's own warm-up; the address and the bound are the script's.
+case " $LOAD_ARGS " in
+  *" --warmup-seconds "*|*" --duration-seconds "*|*" --messages "*|*" --port "*|*" --uds "*|*" --host "*)
+    echo "ECHO-LOAD ARGS must not set --warmup-seconds, --duration-seconds, --messages or the address" >&2; exit 2 ;;
+esac
 dir=$(mktemp -d)
 pids=()
 cleanup() {
@@ -69,8 +77,10 @@ echo "machine: $(nproc) cores, $(uname -r), $(java -version 2>&1 | head -1), $(g
 echo "command: $0 $PAIRS $SECONDS_ '$SPEC_A' '$SPEC_B' '$LOAD_ARGS' (MODE=$MODE, warm-up ${WARMUP}s per server)"
 start a "$SPEC_A"
 start b "$SPEC_B"
-window a "$WARMUP" > /dev/null
-window b "$WARMUP" > /dev/null
+if [ "$WARMUP" -gt 0 ]; then
+  window a "$WARMUP" > /dev/null
+  window b "$WARMUP" > /dev/null
+fi
 results=$dir/results
 for pair in $(seq 1 "$PAIRS"); do
   order="a b"; [ $((pair % 2)) -eq 0 ] && order="b a"

@@ -11,11 +11,14 @@
  *                  [--http-pipeline D | --interval-micros I] (--duration-seconds S | --messages M)
  *                  [--warmup-seconds W]
  *   --uds PATH: Unix-domain stream sockets to PATH instead of TCP.
- *   --interval-micros I: paced ping-pong, an open-loop rate: each connection sends its next message I us after it
- *   sent the previous one, or as soon as the reply is in if that took longer (then no catch-up burst follows). The
- *   wait is epoll_pwait2's nanosecond timeout (epoll_wait's milliseconds, rounded up, on kernels before 5.11), with
- *   the timer slack set to 1 us, so that a 200 us interval is kept to within a few microseconds. RTT is still
- *   measured from send to the whole reply.
+ *   --interval-micros I: paced ping-pong, an open-loop rate: each connection's next message is due I us after the
+ *   previous one was due (its send, not its reply), and goes as soon as the reply is in if that comes later; the
+ *   schedule then restarts from the reply, so nothing missed is caught up. The wait is epoll_pwait2's nanosecond
+ *   timeout (epoll_wait's milliseconds, rounded up, on kernels before 5.11) with the timer slack set to 1 us. Even
+ *   so a timed wait on the suite's 2-vCPU VM ends 30-40 us late on average (the vCPU's wake-up from halt): counted
+ *   from each actual send, 200 us intervals ran at about 4,100 round trips/s, not 5,000; counted from the due
+ *   time, at 4,830-4,940. So a send lags its due time by that wake-up, and the gap between two sends varies by
+ *   it; on average the sends are I us apart. RTT is still measured from send to the whole reply.
  *   --messages M: M round trips per connection after the warm-up, then stop.
  *   --http-pipeline D: a round trip is D pipelined "GET / HTTP/1.1" requests in one send and their D responses,
  *   against the examples' http server. The response is learnt from one request before the load starts (its
@@ -66,6 +69,10 @@ struct connection {
     int received;           /* bytes of the message in flight that came back */
     int64_t sent_at;
     uint64_t measured;      /* round trips that started after the warm-up */
+    /* --interval-micros: when the message in flight was due by the schedule (its send, or the late reply that
+     * released it); the next one is due an interval after that. Not sent_at: a timed wait here ends tens of us
+     * late (see the header), and timing from the actual send would add that lateness to every interval. */
+    int64_t due;
     int64_t send_due;       /* --interval-micros: when the next message goes out; 0 while one is in flight */
 };
 
@@ -312,6 +319,7 @@ int main(int argc, char **argv) {
     }
     for (int i = 0; i < connections && !failed; i++) {
         failed = send_message(&conns[i], size) != 0;
+        conns[i].due = conns[i].sent_at;
     }
     while (open > 0 && !failed) {
         int64_t now = now_nanos();
@@ -334,6 +342,7 @@ int main(int argc, char **argv) {
                     continue;
                 }
                 if (c->send_due <= now) {
+                    c->due = c->send_due;
                     c->send_due = 0;
                     failed = send_message(c, size) != 0;
                 } else if (c->send_due - now < wait) {
@@ -386,9 +395,10 @@ int main(int argc, char **argv) {
                 c->done = 1;
                 open--;
                 close(c->fd);
-            } else if (interval > 0 && c->sent_at + interval > done_at) {
-                c->send_due = c->sent_at + interval; /* sent from the top of the loop */
+            } else if (interval > 0 && c->due + interval > done_at) {
+                c->send_due = c->due + interval; /* sent from the top of the loop */
             } else {
+                c->due = done_at; /* a late reply moves the schedule: what was missed is not caught up */
                 failed = send_message(c, size) != 0;
             }
         }

@@ -39,7 +39,7 @@ final class EchoClientLoad implements Load {
      * wrk cannot reach on a Unix-domain socket); one operation is a request. 0 for the echo.
      */
     private final int httpDepth;
-    /** Paced ping-pong: the next message {@code intervalMicros} after the previous one was sent; 0: closed loop. */
+    /** Paced ping-pong: the next message due {@code intervalMicros} after the previous one was; 0: closed loop. */
     private int intervalMicros;
 
     private EchoClientLoad(SuiteSettings settings, boolean stream, int connections, int messageSize,
@@ -65,8 +65,8 @@ final class EchoClientLoad implements Load {
     }
 
     /**
-     * Paced ping-pong with RTT p50, p99 and p99.9 (scenario h): each connection sends its next message
-     * {@code 1e6 / ratePerConnection} µs after it sent the previous one (echo-load's {@code --interval-micros}), a
+     * Paced ping-pong with RTT p50, p99 and p99.9 (scenario h): each connection's next message is due
+     * {@code 1e6 / ratePerConnection} µs after the previous one was (echo-load's {@code --interval-micros}), a
      * fixed, moderate load instead of as fast as the server answers.
      */
     static EchoClientLoad pacedPingPong(SuiteSettings settings, int connections, int messageSize,

@@ -78,9 +78,12 @@ final class ReportWriter {
                 + "fast as its core can, one `send()` each or 64 per `send()` (UDP GSO); the rate is what the sink "
                 + "counted (asked with a `?stats` datagram before and after the window), the loss is what it did "
                 + "not get. Batched, the sink reads up to 64 per `recvmmsg` (NIO has none: one per read). "
-                + "Unix-domain (k, l): the servers on `--uds` sockets, loaded by `echo-load --uds` (l: 16 pipelined "
-                + "requests per round trip, since wrk cannot connect to a Unix-domain socket). How each is built: "
-                + "[udp-and-uds.md](udp-and-uds.md).");
+                + "Unix-domain (k, l, m): the servers on `--uds` sockets, loaded by `echo-load --uds` (l: 16 "
+                + "pipelined requests per round trip, since wrk cannot connect to a Unix-domain socket); m streams "
+                + "like d, d's `echo-client` (Netty epoll) with `--uds`. Its 16 KiB `SO_RCVBUF` does nothing on a "
+                + "Unix-domain stream, whose queued bytes count against the sender's send buffer: there the server's "
+                + "writes back up against their own send buffer (about 228 KiB by default) when the reader is "
+                + "slower. How each is built: [udp-and-uds.md](udp-and-uds.md).");
         line("- Interleaved: each of the " + settings.runs + " run(s) starts every transport's server afresh, in the"
                 + " order " + String.join(", ", SuiteSettings.TRANSPORTS) + " rotated by one per run (run 2 starts "
                 + "with " + SuiteSettings.TRANSPORTS.get(1) + "), and warms it with at least "
@@ -93,7 +96,7 @@ final class ReportWriter {
                 + "generator near 100 % may be what limits the rate, not the server. \"Others' CPU\" is the machine's "
                 + "busy time (all cores, `/proc/stat`) minus the server's and the load generator's: work of other "
                 + "processes on this shared machine during the measurement (up to 200 % on 2 cores).");
-        line("- Syscalls per operation (a, d, e, i, j, k, l) come from a separate, fixed-count run per transport "
+        line("- Syscalls per operation (a, d, e, i, j, k, l, m) come from a separate, fixed-count run per transport "
                 + "with `strace -f -C` attached to the warmed server (all threads, JIT and GC threads included). "
                 + "Tracing slows the server many times over, so the rates under strace are not results; "
                 + "`epoll_ctl` is split by operation from the trace lines. Because the full trace changes who "
@@ -289,10 +292,12 @@ final class ReportWriter {
         line("The same echo server with each way of waiting for IO. A spinning or busy-waiting loop trades CPU "
                 + "for latency: the CPU columns (per round trip under load, and with no load at all) are half of "
                 + "each result. When to turn spinning on: [README](../../README.md#spin-before-parking). The paced "
-                + "ping-pong holds the rate at " + SpinRunner.PACED_RATE + " round trips/s (echo-load sends the next "
-                + "message " + 1_000_000 / SpinRunner.PACED_RATE + " µs after it sent the previous one, or when the "
-                + "reply is in if that is later): a moderate load, at which the server CPU per round trip is what "
-                + "each way of waiting costs, and a loop that parks between requests pays a wake-up for each.");
+                + "ping-pong holds the rate at " + SpinRunner.PACED_RATE + " round trips/s (echo-load's next message "
+                + "is due " + 1_000_000 / SpinRunner.PACED_RATE + " µs after the previous one was due, not after its "
+                + "reply, and goes when the reply is in if that is later; nothing missed is caught up, so a slow "
+                + "server shows as a rate below " + SpinRunner.PACED_RATE + "): a moderate load, at which the server "
+                + "CPU per round trip is what each way of waiting costs, and a loop that parks between requests "
+                + "pays a wake-up for each.");
         line("");
         for (String[] measure : new String[][] {{SpinRunner.PING_PONG_1, "Echo ping-pong, 1 connection, 64 B"},
                 {SpinRunner.PING_PONG_64, "Echo ping-pong, 64 connections, 64 B"},

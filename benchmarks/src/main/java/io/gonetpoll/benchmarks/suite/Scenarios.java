@@ -69,9 +69,14 @@ final class Scenarios {
                                 + "64 B", "round trips/s", "rt", EchoClientLoad.pingPong(s, 1, 64), 0),
                         new Scenario("k-uds-echo64", "k. Echo over Unix-domain sockets, 64 connections, 64 B",
                                 "round trips/s", "rt", EchoClientLoad.pingPong(s, 64, 64), 10_000 * scale),
+                        // d's client, SO_RCVBUF and all, though a Unix-domain stream ignores the reader's receive
+                        // buffer: the kernel charges what is queued to the sender's send buffer (a socketpair took
+                        // 233,152 bytes before EAGAIN with and without a 16 KiB SO_RCVBUF on the reader). The server
+                        // still parks: Netty's epoll server made 849 epoll_ctl(MOD) in a 128 MiB stream.
                         new Scenario("m-uds-slowreader", "m. Streaming " + (s.quick ? "128 MiB" : "1 GiB")
-                                + " to a slow reader over a Unix-domain socket (d over UDS: 64 KiB writes echoed into a"
-                                + " 16 KiB receive buffer; " + EchoClientLoad.STREAM_ROUNDS + " connections in turn)",
+                                + " to a slow reader over a Unix-domain socket (d over UDS: 64 KiB writes echoed, "
+                                + "backing up against the server's send buffer; " + EchoClientLoad.STREAM_ROUNDS
+                                + " connections in turn)",
                                 "MB/s", "MB", EchoClientLoad.slowReader(s, STREAM_CHUNK_BYTES, STREAM_RECEIVE_BUFFER,
                                 s.quick ? 128 : 1024), s.quick ? 64 : 1024)),
                         ServerPlan.Address.UDS, transport -> List.of()),

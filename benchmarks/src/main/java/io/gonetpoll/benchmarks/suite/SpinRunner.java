@@ -13,9 +13,9 @@ import java.util.stream.Collectors;
  *   <li>warm-up: ping-pong with 1 and with 64 connections, {@link SuiteSettings#warmupSeconds} shared;</li>
  *   <li>measured: ping-pong with 1 connection, then with 64 ({@code echo-load}, 64-byte messages), each
  *   {@link SuiteSettings#measureSeconds}: round trips/s, RTT p50/p99/p99.9 and the server's CPU per round trip;
- *   then paced: 1 connection at {@link #PACED_RATE} round trips/s (the next message 200 µs after the previous one
- *   was sent), where the rate is fixed and the server's CPU per round trip shows what each way of waiting costs at
- *   a moderate load;</li>
+ *   then paced: 1 connection at {@link #PACED_RATE} round trips/s (a message due every 200 µs, or at once when a
+ *   reply comes later than that), where the rate is fixed and the server's CPU per round trip shows what each way
+ *   of waiting costs at a moderate load;</li>
  *   <li>idle: every connection closed, a settling pause, then the server's CPU over
  *   {@link SuiteSettings#spinIdleSeconds} with no load: what a spinning or busy-waiting loop costs when nobody
  *   is there. After the load, not before it: Netty starts a loop's thread at its first registration, so before

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Syscalls per operation for the scenarios that ask for them (a, d, e, i-l): a separate, fixed-count run per
+ * Syscalls per operation for the scenarios that ask for them (a, d, e, i-m): a separate, fixed-count run per
  * transport with {@code strace -f -C} attached to the warmed server (all its threads). Tracing stops the
  * process at every syscall, so rates under the tracer are not results; only the counts are.
  */

@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 /**
  * {@code suite [--quick] [--runs N] [--only a,b,..] [--no-strace] [--out DIR]}: runs benchmark scenarios a-g of
  * issue 5, h (issue 18: spinning and busy-waiting loops beside the default ones), and the UDP (i, j) and
- * Unix-domain (k, l) ones, on every transport and writes {@code REPORT.md} and its PNG charts into
+ * Unix-domain (k, l, m) ones, on every transport and writes {@code REPORT.md} and its PNG charts into
  * {@code docs/benchmarks}.
  * {@code benchmarks/run.sh} builds the jars and installs wrk and strace first, then calls this.
  */
@@ -21,7 +21,14 @@ public final class Suite {
     }
 
     public static void run(String[] args) throws Exception {
-        SuiteSettings settings = SuiteSettings.parse(args);
+        SuiteSettings settings;
+        try {
+            settings = SuiteSettings.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("suite: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         long start = System.nanoTime();
         Map<String, String> machine = Machine.facts(settings);
         Log.info("GoNetpoll benchmark suite" + (settings.quick ? " (quick smoke run)" : "") + ": " + machine);

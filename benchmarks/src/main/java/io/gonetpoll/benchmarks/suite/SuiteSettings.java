@@ -93,8 +93,34 @@ final class SuiteSettings {
         }
     }
 
+    /** Options that take a value, and flags; anything else is refused, see {@link #parse}. */
+    private static final Set<String> VALUED = Set.of("--runs", "--warmup-seconds", "--measure-seconds",
+            "--idle-connections", "--spin-idle-seconds", "--only", "--command", "--root", "--out");
+    private static final Set<String> FLAGS = Set.of("--quick", "--no-strace");
+    /** The scenario letters {@code --only} accepts. */
+    private static final String LETTERS = "abcdefghijklm";
+
+    /**
+     * Refuses an option it does not know and an unknown {@code --only} letter: either would otherwise be ignored,
+     * and a misspelt option (or {@code --help}) would start the whole suite, hours on a shared machine.
+     */
     static SuiteSettings parse(String[] args) throws IOException {
         List<String> list = Arrays.asList(args);
+        for (int i = 0; i < list.size(); i++) {
+            String arg = list.get(i);
+            if (VALUED.contains(arg)) {
+                i++;
+            } else if (!FLAGS.contains(arg)) {
+                throw new IllegalArgumentException("unknown option '" + arg + "'; the options: run.sh --help");
+            }
+        }
+        String only = option(list, "--only", null);
+        for (String letter : only == null ? new String[0] : only.split(",", -1)) {
+            if (letter.length() != 1 || LETTERS.indexOf(letter.charAt(0)) < 0) {
+                throw new IllegalArgumentException("--only takes scenario letters a to m, comma-separated, not '"
+                        + letter + "'");
+            }
+        }
         return new SuiteSettings(list.contains("--quick"), list);
     }
 

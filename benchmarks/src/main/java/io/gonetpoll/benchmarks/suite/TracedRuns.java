@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * The loop both tracers share: once per transport and per plan that has traced scenarios (a, d, e, i-l), a body that
+ * The loop both tracers share: once per transport and per plan that has traced scenarios (a, d, e, i-m), a body that
  * starts a server and traces those scenarios. A body that fails is recorded as a failed run, and the others
  * go on.
  */
