@@ -14,9 +14,6 @@
 set -euo pipefail
 case " $* " in *" --help "*|*" -h "*) sed -n '2,13p' "$0"; exit 0 ;; esac
 cd "$(dirname "$0")/.."
-for arg in "$@"; do
-  case "$arg" in -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
-done
 
 # Each jar with the modules it is built from: a source or pom newer than the jar means it is stale.
 stale() {
