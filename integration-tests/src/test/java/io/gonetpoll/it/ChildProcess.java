@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,6 +109,13 @@ public final class ChildProcess implements AutoCloseable {
                 + (process.isAlive() ? "(still running)" : "(exited with " + process.exitValue() + ")") + '\n'
                 + output());
         throw new AssertionError("unreachable");
+    }
+
+    /** Writes one line to the process's stdin (a pipe) and flushes it. */
+    public void sendLine(String line) throws IOException {
+        OutputStream in = process.getOutputStream();
+        in.write((line + '\n').getBytes(StandardCharsets.UTF_8));
+        in.flush();
     }
 
     /** Waits at most {@code timeoutSeconds} for the process to exit and returns its exit code. */

@@ -18,7 +18,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -55,11 +54,13 @@ class AcceptUnderFdExhaustionTest {
     /** A spinning accept loop would cost about 100 % of one core; an idle server about 1 %. */
     private static final double MAX_CPU_SHARE = 0.30;
     private static final long MAX_RECOVERY_MILLIS = 5_000;
-    /** Accept errors in the window: a few with the backoff at its 1 s cap; thousands in a busy loop. */
+    /**
+     * Accept errors in the window: at most a dozen (the backoff's 5 ms to 640 ms steps, then one a second at its
+     * cap); thousands in a busy loop.
+     */
     private static final long MAX_ACCEPT_ERRORS_IN_WINDOW = 30;
     private static final Pattern NETTY_JARS =
             Pattern.compile("netty-(common|buffer|resolver|transport|transport-native-unix-common)-\\d.*\\.jar");
-    private static final Pattern ACCEPT_ERRORS = Pattern.compile("accept-errors=(\\d+)");
 
     /** The server under test, and how to count its accept errors from its output. */
     enum Server {
@@ -71,7 +72,10 @@ class AcceptUnderFdExhaustionTest {
                         "echo-server", "--transport", "gonetpoll", "--port", "0");
             }
 
-            /** One warning per error reaches the tail of the listener's pipeline (and is logged). */
+            /**
+         * One warning per error reaches the tail of the listener's pipeline and is logged as it happens, so the
+         * count is as new as the output the drain has read.
+         */
             @Override
             long acceptErrors(ChildProcess process) {
                 return process.output().split("Too many open files", -1).length - 1;
@@ -84,13 +88,16 @@ class AcceptUnderFdExhaustionTest {
                 return List.of("-cp", minimalClassPath(), AcceptErrorsSwallowedServerMain.class.getName());
             }
 
+            /**
+             * Asked on stdin and answered on stdout, so the count is at least as new as the question: the errors of
+             * the burst of connections (one per connection that arrives at the limit) precede the window.
+             */
             @Override
-            long acceptErrors(ChildProcess process) {
-                long last = 0;
-                for (Matcher m = ACCEPT_ERRORS.matcher(process.stdout()); m.find(); ) {
-                    last = Long.parseLong(m.group(1));
-                }
-                return last;
+            long acceptErrors(ChildProcess process) throws IOException, InterruptedException {
+                String token = Long.toString(System.nanoTime());
+                process.sendLine(token);
+                Pattern answer = Pattern.compile("accept-errors=(\\d+) for " + token);
+                return Long.parseLong(process.awaitLine(answer, SOCKET_TIMEOUT_MILLIS / 1000).group(1));
             }
         };
 
@@ -107,7 +114,7 @@ class AcceptUnderFdExhaustionTest {
                     .collect(Collectors.joining(File.pathSeparator));
         }
 
-        abstract long acceptErrors(ChildProcess process);
+        abstract long acceptErrors(ChildProcess process) throws IOException, InterruptedException;
     }
 
     @ParameterizedTest
