@@ -1,35 +1,42 @@
 #!/usr/bin/env bash
-# Two servers compared in paired, alternating windows: both run at once, pinned to core 0, and echo-load (pinned to
-# core 1) drives one, then the other, for SECONDS each, PAIRS times, the order swapped every pair (AB, BA, AB, ...).
+# Two servers compared in paired, alternating windows: both run at once, pinned to core 0, and the load generator
+# (echo-load, or udp-load with MODE=udp; pinned to core 1) drives one, then the other, for SECONDS each, PAIRS times, the order swapped every pair (AB, BA, AB, ...).
 # Windows a few seconds apart see the same machine: on these shared VMs the speed drifts by tens of percent between
 # runs minutes apart, in every transport, which drowns a few percent between separate runs; the ratio within each
 # pair does not see that drift. The idle server costs its core nothing (both park in epoll_wait between windows).
 # Prints every window, then per pair B/A of the rate and of the server CPU per operation (utime+stime from
 # /proc/PID/stat over the window), their medians, and in how many pairs B was ahead.
 #
-# usage: benchmarks/scripts/alternate.sh PAIRS SECONDS 'JAR_A::SERVER ARGS' 'JAR_B::SERVER ARGS' 'ECHO-LOAD ARGS'
+# usage: benchmarks/scripts/alternate.sh PAIRS SECONDS 'JAR_A::SERVER ARGS' 'JAR_B::SERVER ARGS' 'LOAD ARGS'
 #   SERVER ARGS: the examples jar's subcommand and options, without the address, e.g. 'echo-server --transport epoll'
-#   ECHO-LOAD ARGS: echo-load's options without the address and duration, e.g. '--connections 64 --message-size 64'
-#   env: MODE=tcp|uds (default tcp: ports PORT and PORT+1, PORT default 18190; uds: sockets in a temporary
-#        directory), WARMUP seconds per server before the first pair (default 15; 0: none)
+#   LOAD ARGS: the load generator's options without the address and duration, e.g. '--connections 64 --message-size 64'
+#   env: MODE=tcp|uds|udp (default tcp: echo-load on ports PORT and PORT+1, PORT default 18190; uds: echo-load on
+#        sockets in a temporary directory; udp: udp-load on the ports, against udp-echo-server, an operation being a
+#        round trip in --mode pingpong and a datagram the sink counted in --mode oneway), WARMUP seconds per server
+#        before the first pair (default 15; 0: none)
 #   e.g. benchmarks/scripts/alternate.sh 10 5 '/tmp/before.jar::echo-server' 'examples/target/gonetpoll-examples.jar::echo-server' \
 #        '--connections 64 --message-size 64'
+#   MODE=udp benchmarks/scripts/alternate.sh 10 5 'examples/target/gonetpoll-examples.jar::udp-echo-server --mode sink --transport epoll' \
+#        'examples/target/gonetpoll-examples.jar::udp-echo-server --mode sink --transport gonetpoll' '--mode oneway --message-size 64'
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-[ $# -eq 5 ] || { sed -n '2,17p' "$0" >&2; exit 2; }
+[ $# -eq 5 ] || { sed -n '2,20p' "$0" >&2; exit 2; }
 PAIRS=$1; SECONDS_=$2; SPEC_A=$3; SPEC_B=$4; LOAD_ARGS=$5
 MODE=${MODE:-tcp}; WARMUP=${WARMUP:-15}; PORT=${PORT:-18190}
 TICK=$(getconf CLK_TCK)
-ECHO_LOAD=benchmarks/target/echo-load
-[ -x "$ECHO_LOAD" ] || { echo "$ECHO_LOAD missing: mvn -q -DskipTests install" >&2; exit 1; }
-case "$MODE" in tcp|uds) ;; *) echo "MODE must be tcp or uds, not '$MODE'" >&2; exit 2 ;; esac
+case "$MODE" in
+  tcp|uds) LOAD=benchmarks/target/echo-load ;;
+  udp) LOAD=benchmarks/target/udp-load ;;
+  *) echo "MODE must be tcp, uds or udp, not '$MODE'" >&2; exit 2 ;;
+esac
+[ -x "$LOAD" ] || { echo "$LOAD missing: mvn -q -DskipTests install" >&2; exit 1; }
 [[ $PAIRS =~ ^[1-9][0-9]*$ && $SECONDS_ =~ ^[1-9][0-9]*$ && $WARMUP =~ ^[0-9]+$ ]] \
     || { echo "PAIRS and SECONDS must be whole numbers from 1, WARMUP from 0" >&2; exit 2; }
-# The window's CPU spans the whole echo-load run and its operations only the measured part: they match only
-# without echo-load's own warm-up; the address and the bound are the script's.
+# The window's CPU spans the whole load run and its operations only the measured part: they match only without the
+# load generator's own warm-up; the address and the bound are the script's.
 case " $LOAD_ARGS " in
   *" --warmup-seconds "*|*" --duration-seconds "*|*" --messages "*|*" --port "*|*" --uds "*|*" --host "*)
-    echo "ECHO-LOAD ARGS must not set --warmup-seconds, --duration-seconds, --messages or the address" >&2; exit 2 ;;
+    echo "LOAD ARGS must not set --warmup-seconds, --duration-seconds, --messages or the address" >&2; exit 2 ;;
 esac
 dir=$(mktemp -d)
 pids=()
@@ -65,11 +72,13 @@ window() {
   pid=$(eval echo "\$pid_$side")
   c0=$(awk '{print $14+$15}' "/proc/$pid/stat")
   # shellcheck disable=SC2086
-  out=$(taskset -c 1 "$ECHO_LOAD" $(address "$side") $LOAD_ARGS --duration-seconds "$secs")
+  out=$(taskset -c 1 "$LOAD" $(address "$side") $LOAD_ARGS --duration-seconds "$secs")
   c1=$(awk '{print $14+$15}' "/proc/$pid/stat")
-  ops=$(echo "$out" | sed -E 's/.* requests=([0-9]+) .*/\1/')
-  rate=$(echo "$out" | sed -E 's/.* requests\/s=([0-9.]+) .*/\1/')
-  echo "$out" | grep -q "result=ok" || { echo "echo-load failed: $out" >&2; exit 1; }
+  echo "$out" | grep -q "result=ok" || { echo "$LOAD failed: $out" >&2; exit 1; }
+  out=$(echo "$out" | grep "result=ok")
+  # echo-load: requests; udp-load: round-trips (pingpong) or the datagrams the sink received (oneway).
+  ops=$(echo "$out" | sed -E 's/.* (requests|round-trips|received)=([0-9]+) .*/\2/')
+  rate=$(echo "$out" | sed -E 's/.* (requests|round-trips|datagrams)\/s=([0-9.]+) .*/\2/')
   echo "$rate $(awk -v c=$((c1 - c0)) -v n="$ops" -v tick="$TICK" 'BEGIN{printf "%.3f", c / tick * 1e6 / n}')"
 }
 
