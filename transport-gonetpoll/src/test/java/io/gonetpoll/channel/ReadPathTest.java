@@ -2,7 +2,9 @@ package io.gonetpoll.channel;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -11,6 +13,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,16 +65,50 @@ class ReadPathTest {
     }
 
     /**
-     * Netty's default adaptive allocator shrinks its guess towards the request size; under autoRead a read that
-     * exactly fills the buffer is followed by one more, which may find EAGAIN — as on Netty's epoll, whose loop
-     * makes the same read. That must stay rare, not once per request as in Go.
+     * Netty's default adaptive allocator shrinks its guess towards the request size and grows it again on a read
+     * that fills the buffer exactly; under autoRead such a read is followed by one more, which finds EAGAIN unless
+     * the client's next request has already arrived — as on Netty's epoll, whose loop makes the same read. Those
+     * are the only EAGAIN reads allowed: at most one per exactly-filled read, which the allocator's own guesses
+     * make rare (one request in eight with 64-byte requests), not once per request as in Go. The bound is the
+     * allocator replayed for a client that never wins that race (a loaded host's), the most such reads there can
+     * be; a fast client wins it often and stays far below.
      */
     @Test
     void eagainReadsAreRareWithTheAdaptiveAllocator() throws Exception {
         int requests = 2000;
         GoNetpollLoopCounters counters = pingPong(requests, null);
-        assertTrue(counters.readsWouldBlock() < requests / 10, counters.toString());
-        assertTrue(counters.readSyscalls() < requests + requests / 10, counters.toString());
+        int exactFills = exactlyFilledReads(new AdaptiveRecvByteBufAllocator(), requests, 64);
+        assertTrue(exactFills < requests / 5, "the allocator fills its buffer on " + exactFills + " requests");
+        assertTrue(counters.readsWouldBlock() <= exactFills, exactFills + " exactly-filled reads: " + counters);
+        assertTrue(counters.readSyscalls() <= requests + exactFills + 1, exactFills + " exactly-filled reads: "
+                + counters);
+    }
+
+    /**
+     * How many of {@code requests} reads of {@code size} bytes each fill the buffer that {@code allocator} guesses,
+     * where each read is one turn of the read loop: the request, plus after an exactly-filled read the one more read
+     * that finds nothing (what the allocator learns from each turn is what it learns in the channel).
+     */
+    private static int exactlyFilledReads(RecvByteBufAllocator allocator, int requests, int size) {
+        RecvByteBufAllocator.ExtendedHandle handle = (RecvByteBufAllocator.ExtendedHandle) allocator.newHandle();
+        EmbeddedChannel channel = new EmbeddedChannel();
+        ChannelConfig config = channel.config();
+        int exactFills = 0;
+        for (int i = 0; i < requests; i++) {
+            handle.reset(config);
+            int guess = handle.guess();
+            handle.attemptedBytesRead(guess);
+            handle.lastBytesRead(Math.min(guess, size));
+            handle.incMessagesRead(1);
+            if (guess == size) {
+                exactFills++;
+                handle.attemptedBytesRead(handle.guess());
+                handle.lastBytesRead(0);
+            }
+            handle.readComplete();
+        }
+        channel.finishAndReleaseAll();
+        return exactFills;
     }
 
     /**
