@@ -74,8 +74,8 @@ class UrgentDataTest {
         }
     }
 
-    /** Collects the bytes; with autoRead off, asks for the next message after each one. */
-    private static final class Collector extends ChannelInboundHandlerAdapter {
+    /** Collects the bytes; with autoRead off, asks for the next message after each one. Shared with the Unix test. */
+    static final class Collector extends ChannelInboundHandlerAdapter {
         private final StringBuilder text = new StringBuilder();
         private final String expected;
         private final boolean autoRead;
