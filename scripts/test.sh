@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the project: the library's unit tests, Netty's testsuite against GoNetpoll, and the
-# integration tests that use real clients (curl, strace), on the build's Netty; then a version matrix on newer Netty
-# releases (below). Installs those two tools, and on x86_64 the aarch64
+# integration tests that use real clients (curl, strace; python3 as a peer that sends MSG_OOB on a Unix socket), on the
+# build's Netty; then a version matrix on newer Netty releases (below). Installs those tools, and on x86_64 the aarch64
 # cross compiler the build uses for the linux-aarch_64 JNI library, first if they are missing and this shell may
 # install packages (root with apt-get); otherwise the tests that need them say so (and the build says it skipped
 # the aarch64 library).
@@ -19,7 +19,7 @@ install_packages() {
 }
 
 missing=()
-for tool in curl strace; do
+for tool in curl strace python3; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 if [ ${#missing[@]} -gt 0 ] && can_install; then
