@@ -1,11 +1,13 @@
-// What one read of a TCP socket costs, by the call that makes it: recv(2), recvmsg(2), recvmsg(2) with the
-// TCP_INQ control message (the bytes left in the queue, Linux 4.18+), and recv(2) followed by
-// ioctl(FIONREAD). A loopback TCP pair; every 1,000 reads one send(2) of 64,000 bytes refills the receiver,
-// so the reads (64 bytes each, never EAGAIN) dominate the time. Prints ns per read.
+// What one read of a stream socket costs, by the call that makes it: recv(2), recvmsg(2), recvmsg(2) with the
+// TCP_INQ control message (the bytes left in the queue, Linux 4.18+; TCP only), and recv(2) followed by
+// ioctl(FIONREAD). A loopback TCP pair, or a Unix stream socketpair; every 1,000 reads one send(2) of 64,000
+// bytes refills the receiver, so the reads (64 bytes each, never EAGAIN) dominate the time. Prints ns per read.
 //
-// This is how GoNetpoll chose its read call (docs/benchmarks/analysis.md): recvmsg with TCP_INQ would tell
-// after every read whether the socket is empty, but costs more on every read than one ioctl costs on the
-// few reads that need the answer. Built and run by benchmarks/scripts/recv-cost.sh.
+// This is how GoNetpoll chose its read calls (docs/benchmarks/analysis.md): recvmsg with TCP_INQ would tell
+// after every read whether a TCP socket is empty, but costs more on every read than one ioctl costs on the
+// few reads that need the answer; a Unix stream socket is read with recvmsg, whose flags are the only way to
+// see that a read stopped at passed descriptors, and this prices that. Built and run by
+// benchmarks/scripts/recv-cost.sh.
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -70,17 +72,8 @@ static ssize_t readOnce(int fd, enum mode mode, char* buf, int* queued) {
     return n;
 }
 
-int main(int argc, char** argv) {
-    if (argc != 3) {
-        fprintf(stderr, "usage: %s READS MODE (0 recv, 1 recvmsg, 2 recvmsg+TCP_INQ, 3 recv+ioctl)\n", argv[0]);
-        return 2;
-    }
-    long reads = atol(argv[1]);
-    enum mode mode = (enum mode) atoi(argv[2]);
-    if (mode < RECV || mode > RECV_IOCTL || reads < READS_PER_SEND) {
-        fprintf(stderr, "bad arguments\n");
-        return 2;
-    }
+// A connected loopback TCP pair; TCP_INQ on the receiver where the mode reads it.
+static void connectTcpPair(enum mode mode, int* sender, int* receiver) {
     int listener = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
     socklen_t len = sizeof(addr);
@@ -88,15 +81,44 @@ int main(int argc, char** argv) {
             || getsockname(listener, (void*) &addr, &len) < 0) {
         die("listen");
     }
-    int sender = socket(AF_INET, SOCK_STREAM, 0);
-    if (sender < 0 || connect(sender, (void*) &addr, sizeof(addr)) < 0) {
+    *sender = socket(AF_INET, SOCK_STREAM, 0);
+    if (*sender < 0 || connect(*sender, (void*) &addr, sizeof(addr)) < 0) {
         die("connect");
     }
-    int receiver = accept(listener, NULL, NULL);
+    *receiver = accept(listener, NULL, NULL);
     int one = 1;
-    if (receiver < 0 || (mode == RECVMSG_INQ
-            && setsockopt(receiver, IPPROTO_TCP, TCP_INQ, &one, sizeof(one)) < 0)) {
+    if (*receiver < 0 || (mode == RECVMSG_INQ
+            && setsockopt(*receiver, IPPROTO_TCP, TCP_INQ, &one, sizeof(one)) < 0)) {
         die("accept/TCP_INQ");
+    }
+}
+
+int main(int argc, char** argv) {
+    if (argc != 3 && !(argc == 4 && (strcmp(argv[3], "tcp") == 0 || strcmp(argv[3], "unix") == 0))) {
+        fprintf(stderr, "usage: %s READS MODE [tcp|unix] (MODE: 0 recv, 1 recvmsg, 2 recvmsg+TCP_INQ (tcp only),"
+                " 3 recv+ioctl)\n", argv[0]);
+        return 2;
+    }
+    long reads = atol(argv[1]);
+    enum mode mode = (enum mode) atoi(argv[2]);
+    int unixStream = argc == 4 && strcmp(argv[3], "unix") == 0;
+    if (mode < RECV || mode > RECV_IOCTL || reads < READS_PER_SEND || (unixStream && mode == RECVMSG_INQ)) {
+        fprintf(stderr, "bad arguments\n");
+        return 2;
+    }
+    int sender;
+    int receiver;
+    if (unixStream) {
+        int pair[2];
+        int size = 1 << 20; // room for a whole burst
+        if (socketpair(AF_UNIX, SOCK_STREAM, 0, pair) < 0
+                || setsockopt(pair[0], SOL_SOCKET, SO_SNDBUF, &size, sizeof(size)) < 0) {
+            die("socketpair");
+        }
+        sender = pair[0];
+        receiver = pair[1];
+    } else {
+        connectTcpPair(mode, &sender, &receiver);
     }
     static char burst[READ_BYTES * READS_PER_SEND];
     char buf[READ_BYTES];
@@ -115,6 +137,7 @@ int main(int argc, char** argv) {
     double nanos = (nowNanos() - start) / reads;
     // The queued counts are summed so the compiler cannot drop them, and printed as a sanity check: 0 for the
     // modes that ask nothing.
-    printf("%-22s %6.0f ns/read  (queued-bytes sum %ld)\n", NAMES[mode], nanos, queuedSum);
+    printf("%-5s %-22s %6.0f ns/read  (queued-bytes sum %ld)\n", unixStream ? "unix" : "tcp", NAMES[mode], nanos,
+           queuedSum);
     return 0;
 }
