@@ -10,26 +10,35 @@
 # usage: benchmarks/scripts/alternate.sh PAIRS SECONDS 'JAR_A::SERVER ARGS' 'JAR_B::SERVER ARGS' 'LOAD ARGS'
 #   SERVER ARGS: the examples jar's subcommand and options, without the address, e.g. 'echo-server --transport epoll'
 #   LOAD ARGS: the load generator's options without the address and duration, e.g. '--connections 64 --message-size 64'
-#   env: MODE=tcp|uds|udp (default tcp: echo-load on ports PORT and PORT+1, PORT default 18190; uds: echo-load on
-#        sockets in a temporary directory; udp: udp-load on the ports, against udp-echo-server, an operation being a
-#        round trip in --mode pingpong and a datagram the sink counted in --mode oneway), WARMUP seconds per server
-#        before the first pair (default 15; 0: none)
+#   env: MODE=tcp|uds|udp|tcp-stream|uds-stream (default tcp: echo-load on ports PORT and PORT+1, PORT default
+#        18190; uds: echo-load on sockets in a temporary directory; udp: udp-load on the ports, against
+#        udp-echo-server, an operation being a round trip in --mode pingpong and a datagram the sink counted in
+#        --mode oneway; tcp-stream, uds-stream: JAR_A's echo-client in stream mode on Netty's epoll, the suite's
+#        streaming client (scenarios d and m), an operation being a MB echoed, and SECONDS a window's megabytes
+#        instead), WARMUP seconds per server before the first pair (default 15; 0: none; in the stream modes
+#        megabytes, 4096 by default)
 #   e.g. benchmarks/scripts/alternate.sh 10 5 '/tmp/before.jar::echo-server' 'examples/target/gonetpoll-examples.jar::echo-server' \
 #        '--connections 64 --message-size 64'
 #   MODE=udp benchmarks/scripts/alternate.sh 10 5 'examples/target/gonetpoll-examples.jar::udp-echo-server --mode sink --transport epoll' \
 #        'examples/target/gonetpoll-examples.jar::udp-echo-server --mode sink --transport gonetpoll' '--mode oneway --message-size 64'
+#   MODE=uds-stream benchmarks/scripts/alternate.sh 10 2048 'gonetpoll-examples.jar::echo-server --transport epoll' \
+#        'gonetpoll-examples.jar::echo-server' '--message-size 65536 --receive-buffer 16384'
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-[ $# -eq 5 ] || { sed -n '2,20p' "$0" >&2; exit 2; }
+[ $# -eq 5 ] || { sed -n '2,25p' "$0" >&2; exit 2; }
 PAIRS=$1; SECONDS_=$2; SPEC_A=$3; SPEC_B=$4; LOAD_ARGS=$5
-MODE=${MODE:-tcp}; WARMUP=${WARMUP:-15}; PORT=${PORT:-18190}
+MODE=${MODE:-tcp}; PORT=${PORT:-18190}
 TICK=$(getconf CLK_TCK)
 case "$MODE" in
   tcp|uds) LOAD=benchmarks/target/echo-load ;;
   udp) LOAD=benchmarks/target/udp-load ;;
-  *) echo "MODE must be tcp, uds or udp, not '$MODE'" >&2; exit 2 ;;
+  tcp-stream|uds-stream) LOAD="java -jar ${SPEC_A%%::*} echo-client --transport epoll --mode stream" ;;
+  *) echo "MODE must be tcp, uds, udp, tcp-stream or uds-stream, not '$MODE'" >&2; exit 2 ;;
 esac
-[ -x "$LOAD" ] || { echo "$LOAD missing: mvn -q -DskipTests install" >&2; exit 1; }
+case "$MODE" in
+  *-stream) WARMUP=${WARMUP:-4096} ;;
+  *) WARMUP=${WARMUP:-15}; [ -x "$LOAD" ] || { echo "$LOAD missing: mvn -q -DskipTests install" >&2; exit 1; } ;;
+esac
 [[ $PAIRS =~ ^[1-9][0-9]*$ && $SECONDS_ =~ ^[1-9][0-9]*$ && $WARMUP =~ ^[0-9]+$ ]] \
     || { echo "PAIRS and SECONDS must be whole numbers from 1, WARMUP from 0" >&2; exit 2; }
 # The window's CPU spans the whole load run and its operations only the measured part: they match only without the
@@ -38,6 +47,11 @@ case " $LOAD_ARGS " in
   *" --warmup-seconds "*|*" --duration-seconds "*|*" --messages "*|*" --port "*|*" --uds "*|*" --host "*)
     echo "LOAD ARGS must not set --warmup-seconds, --duration-seconds, --messages or the address" >&2; exit 2 ;;
 esac
+if [[ $MODE == *-stream ]]; then
+  # The stream client counts messages; a window of SECONDS megabytes is that many chunks.
+  chunk=$(echo " $LOAD_ARGS " | sed -nE 's/.* --message-size ([0-9]+) .*/\1/p')
+  [[ $chunk =~ ^[1-9][0-9]*$ ]] || { echo "the stream modes need --message-size in LOAD ARGS" >&2; exit 2; }
+fi
 dir=$(mktemp -d)
 pids=()
 cleanup() {
@@ -49,7 +63,7 @@ trap cleanup EXIT
 
 # address SIDE: the server's and the load's address options
 address() {
-  if [ "$MODE" = uds ]; then echo "--uds $dir/$1.sock"
+  if [ "${MODE%-stream}" = uds ]; then echo "--uds $dir/$1.sock"
   elif [ "$1" = b ]; then echo "--port $((PORT + 1))"
   else echo "--port $PORT"; fi
 }
@@ -66,24 +80,35 @@ start() {
   echo "server $side did not start: $(cat "$dir/$side.log")" >&2; exit 1
 }
 
-# window SIDE SECONDS: drives the side's server; prints "rate cpu-us-per-op"
+# window SIDE SECONDS: drives the side's server (SECONDS: megabytes in the stream modes); prints "rate cpu-us-per-op"
 window() {
   local side=$1 secs=$2 pid out c0 c1 ops rate
   pid=$(eval echo "\$pid_$side")
   c0=$(awk '{print $14+$15}' "/proc/$pid/stat")
-  # shellcheck disable=SC2086
-  out=$(taskset -c 1 "$LOAD" $(address "$side") $LOAD_ARGS --duration-seconds "$secs")
+  if [[ $MODE == *-stream ]]; then
+    # shellcheck disable=SC2086
+    out=$(taskset -c 1 $LOAD $(address "$side") $LOAD_ARGS --messages "$(( (secs << 20) / chunk ))" 2>&1)
+  else
+    # shellcheck disable=SC2086
+    out=$(taskset -c 1 "$LOAD" $(address "$side") $LOAD_ARGS --duration-seconds "$secs")
+  fi
   c1=$(awk '{print $14+$15}' "/proc/$pid/stat")
   echo "$out" | grep -q "result=ok" || { echo "$LOAD failed: $out" >&2; exit 1; }
   out=$(echo "$out" | grep "result=ok")
-  # echo-load: requests; udp-load: round-trips (pingpong) or the datagrams the sink received (oneway).
-  ops=$(echo "$out" | sed -E 's/.* (requests|round-trips|received)=([0-9]+) .*/\2/')
-  rate=$(echo "$out" | sed -E 's/.* (requests|round-trips|datagrams)\/s=([0-9.]+) .*/\2/')
+  # echo-load: requests; udp-load: round-trips (pingpong) or the datagrams the sink received (oneway);
+  # echo-client in stream mode: MB echoed.
+  if [[ $MODE == *-stream ]]; then
+    ops=$(echo "$out" | sed -E 's/.* bytes-echoed=([0-9]+) .*/\1/' | awk '{print $1 / 1048576}')
+    rate=$(echo "$out" | sed -E 's/.* MB\/s=([0-9.]+) .*/\1/')
+  else
+    ops=$(echo "$out" | sed -E 's/.* (requests|round-trips|received)=([0-9]+) .*/\2/')
+    rate=$(echo "$out" | sed -E 's/.* (requests|round-trips|datagrams)\/s=([0-9.]+) .*/\2/')
+  fi
   echo "$rate $(awk -v c=$((c1 - c0)) -v n="$ops" -v tick="$TICK" 'BEGIN{printf "%.3f", c / tick * 1e6 / n}')"
 }
 
 echo "machine: $(nproc) cores, $(uname -r), $(java -version 2>&1 | head -1), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-echo "command: $0 $PAIRS $SECONDS_ '$SPEC_A' '$SPEC_B' '$LOAD_ARGS' (MODE=$MODE, warm-up ${WARMUP}s per server)"
+echo "command: $0 $PAIRS $SECONDS_ '$SPEC_A' '$SPEC_B' '$LOAD_ARGS' (MODE=$MODE, warm-up $WARMUP $([[ $MODE == *-stream ]] && echo MB || echo s) per server)"
 start a "$SPEC_A"
 start b "$SPEC_B"
 if [ "$WARMUP" -gt 0 ]; then
