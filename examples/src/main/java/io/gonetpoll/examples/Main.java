@@ -26,7 +26,7 @@ public final class Main {
             "  --port P       (0 picks a free port)",
             "  --uds PATH     http, echo-server, echo-client: a Unix-domain socket instead of --host/--port",
             "  --threads N    event loop threads of the workers / the client (default 1; UDP servers: 1)",
-            "http, echo-server, proxy (their worker loops):",
+            "http, echo-server, proxy (their worker loops), udp-echo-server (its loop):",
             "  --spin-micros N  gonetpoll: after IO, poll up to N µs before parking (0-1000000; default 0 = off)",
             "  --busy-wait      gonetpoll, epoll: never park, poll epoll in a loop (Netty's SelectStrategy.BUSY_WAIT)",
             "http:",
@@ -90,7 +90,7 @@ public final class Main {
                     Proxy.run(new Options(args, 1, Proxy.OPTIONS, Proxy.FLAGS));
                     break;
                 case "udp-echo-server":
-                    UdpEchoServer.run(new Options(args, 1, UdpEchoServer.OPTIONS));
+                    UdpEchoServer.run(new Options(args, 1, UdpEchoServer.OPTIONS, UdpEchoServer.FLAGS));
                     break;
                 case "udp-echo-client":
                     System.exit(UdpEchoClient.run(new Options(args, 1, UdpEchoClient.OPTIONS)));

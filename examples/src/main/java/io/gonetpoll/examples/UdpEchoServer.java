@@ -29,9 +29,13 @@ import java.util.concurrent.TimeUnit;
  * <p>{@code --read-batch N --max-payload B} reads up to N datagrams of at most B bytes per receive call
  * ({@code recvmmsg}) on the transports that can ({@link Transport#readDatagramsInBatches}); without it, one per
  * call. As the TCP echo server does, an echo stops reading while its outbound buffer is over the high-water mark.
+ * {@code --spin-micros N} / {@code --busy-wait} tune its loop as they tune the TCP servers' worker loops
+ * ({@link LoopTuning}).
  */
 final class UdpEchoServer {
-    static final Set<String> OPTIONS = Set.of("transport", "host", "port", "mode", "read-batch", "max-payload");
+    static final Set<String> OPTIONS = Set.of("transport", "host", "port", "mode", "read-batch", "max-payload",
+            LoopTuning.SPIN_MICROS);
+    static final Set<String> FLAGS = Set.of(LoopTuning.BUSY_WAIT);
     /** What a sender asks a sink; must match the load generators (benchmarks/src/main/c/udp-load.c). */
     static final String STATS_QUERY = "?stats";
 
@@ -40,6 +44,7 @@ final class UdpEchoServer {
 
     static void run(Options options) throws InterruptedException {
         Transport transport = options.transport();
+        LoopTuning tuning = LoopTuning.parse(options, transport);
         String mode = options.get("mode", "echo");
         if (!mode.equals("echo") && !mode.equals("sink")) {
             throw new UsageException("--mode must be echo or sink, not '" + mode + "'");
@@ -52,7 +57,7 @@ final class UdpEchoServer {
         } else if (options.has("max-payload")) {
             throw new UsageException("--max-payload goes with --read-batch");
         }
-        EventLoopGroup group = transport.newGroup(1, "udp");
+        EventLoopGroup group = transport.newGroup(1, "udp", tuning);
         Sink sink = mode.equals("sink") ? new Sink() : null;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

@@ -5,6 +5,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,14 +33,21 @@ class ExampleLoopTuningTest {
             "echo-server; gonetpoll; --busy-wait",
             "echo-server; epoll;     --busy-wait",
             "http;        gonetpoll; --spin-micros 1000000",
+            "udp-echo-server; gonetpoll; --spin-micros 50",
+            "udp-echo-server; gonetpoll; --busy-wait",
+            "udp-echo-server; epoll;     --busy-wait",
     })
     void supportedTuningStartsAndServes(String example, String transport, String tuning) throws Exception {
         List<String> command = command(example, transport, tuning);
         try (ChildProcess server = ChildProcess.start(example + " " + tuning, command)) {
-            Matcher listening = server.awaitLine(ChildProcess.LISTENING, START_TIMEOUT_SECONDS);
+            boolean udp = example.equals("udp-echo-server");
+            Matcher listening = server.awaitLine(udp ? UdpExamplesTest.LISTENING_UDP : ChildProcess.LISTENING,
+                    START_TIMEOUT_SECONDS);
             assertEquals(transport, listening.group(3), server::output);
             if (example.equals("echo-server")) {
                 echo(Integer.parseInt(listening.group(2)));
+            } else if (udp) {
+                echoDatagrams(Integer.parseInt(listening.group(2)));
             }
         }
     }
@@ -54,6 +64,8 @@ class ExampleLoopTuningTest {
             "echo-server; gonetpoll; --spin-micros 1000001;       --spin-micros must be between 0 and 1000000, not 1000001",
             "echo-server; gonetpoll; --spin-micros fast;          --spin-micros must be a number, not 'fast'",
             "echo-client; gonetpoll; --busy-wait;                 unknown option --busy-wait",
+            "udp-echo-server; nio;   --spin-micros 50;            --spin-micros is GoNetpoll's spin before parking, not available with --transport nio",
+            "udp-echo-server; io_uring; --busy-wait;              --busy-wait is not available with --transport io_uring",
     })
     void unsupportedTuningIsAUsageError(String example, String transport, String tuning, String message)
             throws Exception {
@@ -75,6 +87,21 @@ class ExampleLoopTuningTest {
                 "--transport", transport, "--port", "0"));
         command.addAll(Arrays.asList(tuning.trim().split("\\s+")));
         return command;
+    }
+
+    /** One datagram at a time on loopback, each answered before the next is sent: none is dropped. */
+    private static void echoDatagrams(int port) throws Exception {
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            socket.setSoTimeout(10_000);
+            socket.connect(new InetSocketAddress("127.0.0.1", port));
+            for (int i = 0; i < 50; i++) {
+                byte[] request = {(byte) i, 'e', 'c', 'h', 'o'};
+                socket.send(new DatagramPacket(request, request.length));
+                DatagramPacket reply = new DatagramPacket(new byte[64], 64);
+                socket.receive(reply);
+                assertArrayEquals(request, Arrays.copyOf(reply.getData(), reply.getLength()));
+            }
+        }
     }
 
     private static void echo(int port) throws Exception {

@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * resolver's channel in its output.
  */
 class UdpExamplesTest {
-    private static final Pattern LISTENING_UDP =
+    static final Pattern LISTENING_UDP =
             Pattern.compile("^listening on udp:(\\S+):(\\d+) transport=(\\S+) threads=1 mode=(\\S+)$");
     private static final Pattern CLIENT_RESULT = Pattern.compile("^udp-echo-client transport=(\\S+) senders=(\\d+) "
             + "message-size=(\\d+) round-trips=(\\d+) round-trips/s=\\d+ lost=(\\d+) late=(\\d+) stray=\\d+ "
