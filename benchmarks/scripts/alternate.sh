@@ -29,16 +29,21 @@ cd "$(dirname "$0")/../.."
 PAIRS=$1; SECONDS_=$2; SPEC_A=$3; SPEC_B=$4; LOAD_ARGS=$5
 MODE=${MODE:-tcp}; PORT=${PORT:-18190}
 TICK=$(getconf CLK_TCK)
+# STREAM: the stream modes, whose windows and warm-up are megabytes (UNIT), not seconds.
+STREAM=; UNIT=s
 case "$MODE" in
   tcp|uds) LOAD=benchmarks/target/echo-load ;;
   udp) LOAD=benchmarks/target/udp-load ;;
-  tcp-stream|uds-stream) LOAD="java -jar ${SPEC_A%%::*} echo-client --transport epoll --mode stream" ;;
+  tcp-stream|uds-stream) STREAM=1; UNIT=MB
+                         LOAD="java -jar ${SPEC_A%%::*} echo-client --transport epoll --mode stream" ;;
   *) echo "MODE must be tcp, uds, udp, tcp-stream or uds-stream, not '$MODE'" >&2; exit 2 ;;
 esac
-case "$MODE" in
-  *-stream) WARMUP=${WARMUP:-4096} ;;
-  *) WARMUP=${WARMUP:-15}; [ -x "$LOAD" ] || { echo "$LOAD missing: mvn -q -DskipTests install" >&2; exit 1; } ;;
-esac
+if [ -n "$STREAM" ]; then
+  WARMUP=${WARMUP:-4096}
+else
+  WARMUP=${WARMUP:-15}
+  [ -x "$LOAD" ] || { echo "$LOAD missing: mvn -q -DskipTests install" >&2; exit 1; }
+fi
 [[ $PAIRS =~ ^[1-9][0-9]*$ && $SECONDS_ =~ ^[1-9][0-9]*$ && $WARMUP =~ ^[0-9]+$ ]] \
     || { echo "PAIRS and SECONDS must be whole numbers from 1, WARMUP from 0" >&2; exit 2; }
 # The window's CPU spans the whole load run and its operations only the measured part: they match only without the
@@ -47,7 +52,7 @@ case " $LOAD_ARGS " in
   *" --warmup-seconds "*|*" --duration-seconds "*|*" --messages "*|*" --port "*|*" --uds "*|*" --host "*)
     echo "LOAD ARGS must not set --warmup-seconds, --duration-seconds, --messages or the address" >&2; exit 2 ;;
 esac
-if [[ $MODE == *-stream ]]; then
+if [ -n "$STREAM" ]; then
   # The stream client counts messages; a window of SECONDS megabytes is that many chunks.
   chunk=$(echo " $LOAD_ARGS " | sed -nE 's/.* --message-size ([0-9]+) .*/\1/p')
   [[ $chunk =~ ^[1-9][0-9]*$ ]] || { echo "the stream modes need --message-size in LOAD ARGS" >&2; exit 2; }
@@ -85,7 +90,7 @@ window() {
   local side=$1 secs=$2 pid out c0 c1 ops rate
   pid=$(eval echo "\$pid_$side")
   c0=$(awk '{print $14+$15}' "/proc/$pid/stat")
-  if [[ $MODE == *-stream ]]; then
+  if [ -n "$STREAM" ]; then
     # shellcheck disable=SC2086
     out=$(taskset -c 1 $LOAD $(address "$side") $LOAD_ARGS --messages "$(( (secs << 20) / chunk ))" 2>&1)
   else
@@ -97,7 +102,7 @@ window() {
   out=$(echo "$out" | grep "result=ok")
   # echo-load: requests; udp-load: round-trips (pingpong) or the datagrams the sink received (oneway);
   # echo-client in stream mode: MB echoed.
-  if [[ $MODE == *-stream ]]; then
+  if [ -n "$STREAM" ]; then
     ops=$(echo "$out" | sed -E 's/.* bytes-echoed=([0-9]+) .*/\1/' | awk '{print $1 / 1048576}')
     rate=$(echo "$out" | sed -E 's/.* MB\/s=([0-9.]+) .*/\1/')
   else
@@ -108,7 +113,7 @@ window() {
 }
 
 echo "machine: $(nproc) cores, $(uname -r), $(java -version 2>&1 | head -1), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-echo "command: $0 $PAIRS $SECONDS_ '$SPEC_A' '$SPEC_B' '$LOAD_ARGS' (MODE=$MODE, warm-up $WARMUP $([[ $MODE == *-stream ]] && echo MB || echo s) per server)"
+echo "command: $0 $PAIRS $SECONDS_ '$SPEC_A' '$SPEC_B' '$LOAD_ARGS' (MODE=$MODE, warm-up $WARMUP $UNIT per server)"
 start a "$SPEC_A"
 start b "$SPEC_B"
 if [ "$WARMUP" -gt 0 ]; then
