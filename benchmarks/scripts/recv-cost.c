@@ -1,5 +1,6 @@
 // What one read of a stream socket costs, by the call that makes it: recv(2), recvmsg(2), recvmsg(2) with the
-// TCP_INQ control message (the bytes left in the queue, Linux 4.18+; TCP only), and recv(2) followed by
+// control message that gives the bytes left in the queue (TCP_INQ on TCP, Linux 4.18+; SO_INQ on a Unix stream,
+// Linux 6.17+), and recv(2) followed by
 // ioctl(FIONREAD). A loopback TCP pair, or a Unix stream socketpair; every 1,000 reads one send(2) of 64,000
 // bytes refills the receiver, so the reads (64 bytes each, never EAGAIN) dominate the time. Prints ns per read.
 //
@@ -23,11 +24,14 @@
 #ifndef TCP_INQ
 #define TCP_INQ 36
 #endif
+#ifndef SO_INQ
+#define SO_INQ 84
+#endif
 #define READ_BYTES 64
 #define READS_PER_SEND 1000
 
 enum mode { RECV, RECVMSG, RECVMSG_INQ, RECV_IOCTL };
-static const char* const NAMES[] = { "recv", "recvmsg", "recvmsg+TCP_INQ", "recv+ioctl(FIONREAD)" };
+static const char* const NAMES[] = { "recv", "recvmsg", "recvmsg+INQ", "recv+ioctl(FIONREAD)" };
 
 static double nowNanos(void) {
     struct timespec t;
@@ -65,7 +69,8 @@ static ssize_t readOnce(int fd, enum mode mode, char* buf, int* queued) {
     }
     ssize_t n = recvmsg(fd, &msg, 0);
     for (struct cmsghdr* c = CMSG_FIRSTHDR(&msg); n > 0 && c != NULL; c = CMSG_NXTHDR(&msg, c)) {
-        if (c->cmsg_level == IPPROTO_TCP && c->cmsg_type == TCP_INQ) {
+        if ((c->cmsg_level == IPPROTO_TCP && c->cmsg_type == TCP_INQ)
+                || (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_INQ)) {
             memcpy(queued, CMSG_DATA(c), sizeof(*queued));
         }
     }
@@ -95,14 +100,14 @@ static void connectTcpPair(enum mode mode, int* sender, int* receiver) {
 
 int main(int argc, char** argv) {
     if (argc != 3 && !(argc == 4 && (strcmp(argv[3], "tcp") == 0 || strcmp(argv[3], "unix") == 0))) {
-        fprintf(stderr, "usage: %s READS MODE [tcp|unix] (MODE: 0 recv, 1 recvmsg, 2 recvmsg+TCP_INQ (tcp only),"
+        fprintf(stderr, "usage: %s READS MODE [tcp|unix] (MODE: 0 recv, 1 recvmsg, 2 recvmsg+INQ,"
                 " 3 recv+ioctl)\n", argv[0]);
         return 2;
     }
     long reads = atol(argv[1]);
     enum mode mode = (enum mode) atoi(argv[2]);
     int unixStream = argc == 4 && strcmp(argv[3], "unix") == 0;
-    if (mode < RECV || mode > RECV_IOCTL || reads < READS_PER_SEND || (unixStream && mode == RECVMSG_INQ)) {
+    if (mode < RECV || mode > RECV_IOCTL || reads < READS_PER_SEND) {
         fprintf(stderr, "bad arguments\n");
         return 2;
     }
@@ -114,6 +119,10 @@ int main(int argc, char** argv) {
         if (socketpair(AF_UNIX, SOCK_STREAM, 0, pair) < 0
                 || setsockopt(pair[0], SOL_SOCKET, SO_SNDBUF, &size, sizeof(size)) < 0) {
             die("socketpair");
+        }
+        int one = 1;
+        if (mode == RECVMSG_INQ && setsockopt(pair[1], SOL_SOCKET, SO_INQ, &one, sizeof(one)) < 0) {
+            die("SO_INQ (Linux 6.17+)");
         }
         sender = pair[0];
         receiver = pair[1];

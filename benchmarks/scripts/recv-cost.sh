@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The cost of one read of a stream socket by the call that makes it (recv, recvmsg, recvmsg + TCP_INQ, recv +
-# ioctl(FIONREAD)), measured by recv-cost.c on core 1, interleaved, RUNS rounds of READS reads each, on a loopback
-# TCP pair or (unix) a Unix stream socketpair, where TCP_INQ does not exist. See recv-cost.c.
+# The cost of one read of a stream socket by the call that makes it (recv, recvmsg, recvmsg + TCP_INQ or SO_INQ,
+# recv + ioctl(FIONREAD)), measured by recv-cost.c on core 1, interleaved, RUNS rounds of READS reads each, on a
+# loopback TCP pair or (unix) a Unix stream socketpair (SO_INQ: Linux 6.17+). See recv-cost.c.
 #
 # usage: benchmarks/scripts/recv-cost.sh [runs] [reads] [tcp|unix]     e.g. benchmarks/scripts/recv-cost.sh 3 2000000 unix
 set -euo pipefail
@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 RUNS=${1:-3}; READS=${2:-2000000}; FAMILY=${3:-tcp}
 case "$FAMILY" in
   tcp) MODES="0 1 2 3" ;;
-  unix) MODES="0 1 3" ;;
+  unix) MODES="0 1 2 3" ;;
   *) echo "the family is tcp or unix, not '$FAMILY'" >&2; exit 2 ;;
 esac
 BIN=$(mktemp); trap 'rm -f "$BIN"' EXIT
