@@ -424,12 +424,13 @@ static jint socket_extras_recvmmsg(JNIEnv* env, jclass clazz, jint fd, jlong add
 
 // Up to count datagrams in one sendmmsg(2): datagram i is lengths[i] bytes of native memory at addresses[i], sent
 // to the recipient in recipients[i * 16 ...] (recipientLengths[i] bytes: 4 or 16, see toSockaddr; 0: the
-// connected peer) with scopeIds[i] and ports[i]. Returns how many were sent (the kernel stops at the first that
-// would block or fails; the caller sends that one again alone to learn why), or -errno if the first one could
-// not be sent (-EAGAIN: the send buffer is full). count is capped at MMSG_MAX. EINTR: retried.
+// connected peer) with scopeIds[i] and ports[i], and cut by the kernel into segmentSizes[i]-byte datagrams if
+// that is not 0 (a UDP_SEGMENT control message, as sendSegmented). Returns how many were sent (the kernel stops
+// at the first that would block or fails; the caller sends that one again alone to learn why), or -errno if the
+// first one could not be sent (-EAGAIN: the send buffer is full). count is capped at MMSG_MAX. EINTR: retried.
 static jint socket_extras_sendmmsg(JNIEnv* env, jclass clazz, jint fd, jint count, jlongArray addresses,
                                    jintArray lengths, jbyteArray recipients, jintArray recipientLengths,
-                                   jintArray scopeIds, jintArray ports) {
+                                   jintArray scopeIds, jintArray ports, jintArray segmentSizes) {
     if (count > MMSG_MAX) {
         count = MMSG_MAX;
     }
@@ -438,7 +439,9 @@ static jint socket_extras_sendmmsg(JNIEnv* env, jclass clazz, jint fd, jint coun
     jint recipientLen[MMSG_MAX];
     jint scope[MMSG_MAX];
     jint port[MMSG_MAX];
+    jint segment[MMSG_MAX];
     jbyte recipient[MMSG_MAX * 16];
+    (*env)->GetIntArrayRegion(env, segmentSizes, 0, count, segment);
     (*env)->GetLongArrayRegion(env, addresses, 0, count, addr);
     (*env)->GetIntArrayRegion(env, lengths, 0, count, len);
     (*env)->GetIntArrayRegion(env, recipientLengths, 0, count, recipientLen);
@@ -448,12 +451,27 @@ static jint socket_extras_sendmmsg(JNIEnv* env, jclass clazz, jint fd, jint coun
     struct mmsghdr msgs[MMSG_MAX];
     struct iovec iovs[MMSG_MAX];
     struct sockaddr_storage to[MMSG_MAX];
+    union {
+        char bytes[CMSG_SPACE(sizeof(uint16_t))];
+        struct cmsghdr align;
+    } controls[MMSG_MAX];
     memset(msgs, 0, sizeof(struct mmsghdr) * (size_t) count);
     for (int i = 0; i < count; i++) {
         iovs[i].iov_base = (void*) (intptr_t) addr[i];
         iovs[i].iov_len = (size_t) len[i];
         msgs[i].msg_hdr.msg_iov = &iovs[i];
         msgs[i].msg_hdr.msg_iovlen = 1;
+        if (segment[i] != 0) {
+            memset(&controls[i], 0, sizeof(controls[i]));
+            msgs[i].msg_hdr.msg_control = controls[i].bytes;
+            msgs[i].msg_hdr.msg_controllen = sizeof(controls[i].bytes);
+            struct cmsghdr* cm = CMSG_FIRSTHDR(&msgs[i].msg_hdr);
+            cm->cmsg_level = SOL_UDP;
+            cm->cmsg_type = UDP_SEGMENT;
+            cm->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+            uint16_t size = (uint16_t) segment[i];
+            memcpy(CMSG_DATA(cm), &size, sizeof(size));
+        }
         if (recipientLen[i] == 4 || recipientLen[i] == 16) {
             memset(&to[i], 0, sizeof(to[i]));
             const jbyte* bytes = recipient + i * 16;
@@ -697,7 +715,7 @@ static const JNINativeMethod methods[] = {
     { "sendTo0", "(IJII[BII)I", (void*) socket_extras_sendTo },
     { "sendToDomain0", "(IJII[B)I", (void*) socket_extras_sendToDomain },
     { "recvmmsg0", "(IJII[I[B[B)I", (void*) socket_extras_recvmmsg },
-    { "sendmmsg0", "(II[J[I[B[I[I[I)I", (void*) socket_extras_sendmmsg },
+    { "sendmmsg0", "(II[J[I[B[I[I[I[I)I", (void*) socket_extras_sendmmsg },
     { "mmsgMax", "()I", (void*) socket_extras_mmsgMax },
     { "sendSegmented0", "(IJII[BIII)I", (void*) socket_extras_sendSegmented },
     { "recvFromGro0", "(IJII[B[I[B)I", (void*) socket_extras_recvFromGro },

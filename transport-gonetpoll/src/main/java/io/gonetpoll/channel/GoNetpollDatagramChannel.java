@@ -43,9 +43,9 @@ import java.util.Objects;
  *
  * <p>Batching, as on epoll: with {@code MAX_DATAGRAM_PAYLOAD_SIZE} a read takes several datagrams with one
  * {@code recvmmsg}; a flush of several datagrams sends them with {@code sendmmsg}; a
- * {@link SegmentedDatagramPacket} is one {@code sendmsg} the kernel cuts into datagrams (UDP GSO, where
- * {@link #isSegmentedDatagramPacketSupported()}); with {@code UDP_GRO} the kernel may hand several datagrams of
- * one flow to one read, which the channel delivers one by one.
+ * {@link SegmentedDatagramPacket} is one message the kernel cuts into datagrams (UDP GSO, where
+ * {@link #isSegmentedDatagramPacketSupported()}), in that {@code sendmmsg} too; with {@code UDP_GRO} the kernel
+ * may hand several datagrams of one flow to one read, which the channel delivers one by one.
  *
  * <p>Connected ({@link #connect}): the kernel then reports ICMP errors of the peer; "port unreachable" fails the
  * next read (through {@code exceptionCaught}) or write with {@link PortUnreachableException}, as on epoll and NIO.
@@ -265,7 +265,8 @@ public final class GoNetpollDatagramChannel extends AbstractGoNetpollDatagramCha
 
     /**
      * Several flushed datagrams go out with one {@code sendmmsg}: the run of them at the head of the buffer that
-     * have a memory address and a recipient (or a connected peer), at most {@code max}.
+     * have a memory address and a recipient (or a connected peer), at most {@code max}. A
+     * {@link SegmentedDatagramPacket} is one entry with its {@code UDP_SEGMENT} control message, as on epoll.
      */
     @Override
     int sendBatch(ChannelOutboundBuffer in, int max) throws Exception {
@@ -278,10 +279,6 @@ public final class GoNetpollDatagramChannel extends AbstractGoNetpollDatagramCha
             }
             ByteBuf data;
             InetSocketAddress recipient;
-            if (msg instanceof SegmentedDatagramPacket) {
-                // Its own sendmsg, with the UDP_SEGMENT control message.
-                return false;
-            }
             if (msg instanceof AddressedEnvelope) {
                 @SuppressWarnings("unchecked")
                 AddressedEnvelope<ByteBuf, InetSocketAddress> envelope =
@@ -297,7 +294,9 @@ public final class GoNetpollDatagramChannel extends AbstractGoNetpollDatagramCha
             if (recipient == null && !connected) {
                 return false;
             }
-            return socket.batchAdd(data, recipient);
+            int segmentSize = msg instanceof SegmentedDatagramPacket
+                    ? ((SegmentedDatagramPacket) msg).segmentSize() : 0;
+            return socket.batchAdd(data, recipient, segmentSize);
         });
         if (socket.batchSize() < 2) {
             return 0;

@@ -50,6 +50,8 @@ final class GoNetpollDatagramSocket extends GoNetpollSocket {
     private final int[] batchRecipientLengths = new int[SocketNative.MMSG_MAX];
     private final int[] batchScopeIds = new int[SocketNative.MMSG_MAX];
     private final int[] batchPorts = new int[SocketNative.MMSG_MAX];
+    /** 0: a datagram as it is; else the UDP GSO segment size the kernel cuts it into. */
+    private final int[] batchSegmentSizes = new int[SocketNative.MMSG_MAX];
     private int batchSize;
     /** The GRO segment size of the last {@link #recvFromGro}. */
     private final int[] gsoSize = new int[1];
@@ -234,15 +236,17 @@ final class GoNetpollDatagramSocket extends GoNetpollSocket {
 
     /**
      * Adds {@code buf}'s readable bytes, to {@code recipient} (or the connected peer if {@code null}), to the
-     * batch: {@code false} if the batch is full or {@code buf} has no memory address (send it alone).
+     * batch, as one datagram ({@code segmentSize} 0) or as datagrams of {@code segmentSize} bytes that the kernel
+     * cuts (UDP GSO): {@code false} if the batch is full or {@code buf} has no memory address (send it alone).
      */
-    boolean batchAdd(ByteBuf buf, InetSocketAddress recipient) {
+    boolean batchAdd(ByteBuf buf, InetSocketAddress recipient, int segmentSize) {
         if (batchSize == SocketNative.MMSG_MAX || !buf.hasMemoryAddress()) {
             return false;
         }
         int i = batchSize;
         batchAddresses[i] = buf.memoryAddress() + buf.readerIndex();
         batchLengths[i] = buf.readableBytes();
+        batchSegmentSizes[i] = segmentSize;
         if (recipient == null) {
             batchRecipientLengths[i] = 0;
         } else {
@@ -263,7 +267,7 @@ final class GoNetpollDatagramSocket extends GoNetpollSocket {
      */
     int batchSend() throws IOException {
         return SocketNative.sendmmsg(intValue(), batchSize, batchAddresses, batchLengths, batchRecipients,
-                batchRecipientLengths, batchScopeIds, batchPorts);
+                batchRecipientLengths, batchScopeIds, batchPorts, batchSegmentSizes);
     }
 
     /**

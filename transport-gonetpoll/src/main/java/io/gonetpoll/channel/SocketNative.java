@@ -199,14 +199,15 @@ final class SocketNative {
     /**
      * Up to {@code count} (at most {@link #MMSG_MAX}) datagrams in one {@code sendmmsg}; datagram {@code i}:
      * {@code lengths[i]} bytes at {@code addresses[i]} to the recipient at {@code recipients[i * 16]}
-     * ({@code recipientLengths[i]}: 4 or 16 bytes, 0 for the connected peer). Returns how many were sent (the
-     * kernel stops at the first that fails or would block), or {@code -1} if the first would block. Errors of
-     * the first datagram as {@link #recvFrom}.
+     * ({@code recipientLengths[i]}: 4 or 16 bytes, 0 for the connected peer), cut by the kernel into
+     * {@code segmentSizes[i]}-byte datagrams unless that is 0 (UDP GSO, as {@link #sendSegmented}). Returns how
+     * many were sent (the kernel stops at the first that fails or would block), or {@code -1} if the first would
+     * block. Errors of the first datagram as {@link #recvFrom}.
      */
     static int sendmmsg(int fd, int count, long[] addresses, int[] lengths, byte[] recipients,
-                        int[] recipientLengths, int[] scopeIds, int[] ports) throws IOException {
-        return datagramResult("sendmmsg",
-                sendmmsg0(fd, count, addresses, lengths, recipients, recipientLengths, scopeIds, ports));
+                        int[] recipientLengths, int[] scopeIds, int[] ports, int[] segmentSizes) throws IOException {
+        return datagramResult("sendmmsg", sendmmsg0(fd, count, addresses, lengths, recipients, recipientLengths,
+                scopeIds, ports, segmentSizes));
     }
 
     /**
@@ -298,7 +299,7 @@ final class SocketNative {
     private static native int recvmmsg0(int fd, long address, int segmentSize, int count, int[] lengths,
                                         byte[] senders, byte[] destinations);
     private static native int sendmmsg0(int fd, int count, long[] addresses, int[] lengths, byte[] recipients,
-                                        int[] recipientLengths, int[] scopeIds, int[] ports);
+                                        int[] recipientLengths, int[] scopeIds, int[] ports, int[] segmentSizes);
     private static native int sendSegmented0(int fd, long address, int pos, int limit, byte[] recipient,
                                              int scopeId, int port, int segmentSize);
     private static native int recvFromGro0(int fd, long address, int pos, int limit, byte[] sender, int[] gsoSize,

@@ -311,6 +311,57 @@ class DatagramChannelTest {
         }
     }
 
+    /**
+     * UDP GSO inside {@code sendmmsg}, as epoll batches it: a {@link SegmentedDatagramPacket} of 3 x 1,000 bytes,
+     * a plain packet and one of 2 x 500 bytes, flushed together, leave with one {@code sendmmsg} and arrive as six
+     * datagrams, in order and byte for byte.
+     */
+    @Test
+    void segmentedPacketsJoinTheSendmmsgOfTheirFlush() throws Exception {
+        assumeTrue(GoNetpollDatagramChannel.isSegmentedDatagramPacketSupported(), "no UDP GSO in this kernel");
+        BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        Channel receiver = new Bootstrap().group(loops.group())
+                .channelFactory(() -> new GoNetpollDatagramChannel(SocketProtocolFamily.INET))
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(2048))
+                .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
+                    @Override
+                    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+                        received.add(packet.content().toString(StandardCharsets.US_ASCII));
+                    }
+                })
+                .bind(LOOPBACK_ANY_PORT).sync().channel();
+        Channel sender = bind(new Recorder(), true, 16);
+        InetSocketAddress to = (InetSocketAddress) receiver.localAddress();
+        GoNetpollLoopCounters counters = loops.factory().counters();
+        long writesBefore = counters.writeSyscalls();
+        sender.eventLoop().submit(() -> {
+            sender.write(new SegmentedDatagramPacket(segments('a', 3, 1000), 1000, to));
+            sender.write(new DatagramPacket(Unpooled.copiedBuffer("plain", StandardCharsets.US_ASCII), to));
+            sender.write(new SegmentedDatagramPacket(segments('d', 2, 500), 500, to));
+            sender.flush();
+        }).sync();
+        String[] expected = {"a".repeat(1000), "b".repeat(1000), "c".repeat(1000), "plain", "d".repeat(500),
+            "e".repeat(500)};
+        for (String datagram : expected) {
+            assertEquals(datagram, received.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        }
+        await(() -> loops.factory().counters().writeSyscalls() > writesBefore, "the flush's syscall");
+        assertEquals(1, loops.factory().counters().writeSyscalls() - writesBefore,
+                "one sendmmsg for the three messages: " + loops.factory().counters());
+        sender.close().sync();
+        receiver.close().sync();
+        assertTrue(received.isEmpty(), "more than six datagrams: " + received);
+    }
+
+    /** {@code count} segments of {@code size} bytes, direct: the first all {@code first}, the next first + 1, ... */
+    private static ByteBuf segments(char first, int count, int size) {
+        ByteBuf buf = Unpooled.directBuffer(count * size);
+        for (int i = 0; i < count * size; i++) {
+            buf.writeByte(first + i / size);
+        }
+        return buf;
+    }
+
     /** Sends {@code "datagram 0"} ... from a blocking JDK socket; on loopback each lands in the queue at once. */
     private static void sendFromJdk(InetSocketAddress to, int count) throws Exception {
         try (java.nio.channels.DatagramChannel sender = java.nio.channels.DatagramChannel.open(
