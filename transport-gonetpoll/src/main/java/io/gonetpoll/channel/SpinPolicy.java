@@ -27,13 +27,13 @@ import io.netty.util.IntSupplier;
  *   <dd>A turn has found IO since the loop last parked, and W &gt; 0. Turns that only run tasks (their wait
  *   polled because tasks were pending, or a task ended their spin) keep this state: a response written by a
  *   task from another thread is as good a sign of the next request as a read. The next wait that could block
- *   spins up to W, polling, and leaves the spin when
+ *   spins up to W (and the credit, below), polling, and leaves the spin when
  *   <ul>
  *     <li>a poll returns events: W doubles (at most B), since spinning pays; the turn dispatches them;</li>
  *     <li>a task becomes runnable ({@link IoHandlerContext#canBlock()} turns false: a task was submitted, a
  *     scheduled task fell due, or the loop is shutting down): W stays; the turn ends and Netty runs it;</li>
- *     <li>W has passed with nothing found (a miss): the loop parks as it would have without spinning, and the
- *     park is timed from the start of the spin (TIMED_WAIT).</li>
+ *     <li>W (or the credit) has passed with nothing found (a miss): the loop parks as it would have without
+ *     spinning, and the park is timed from the start of the spin (TIMED_WAIT).</li>
  *   </ul></dd>
  *   <dt>BACKED_OFF</dt>
  *   <dd>As WARM, but W is 0: spinning stopped paying, as a spinning Go M stops when it finds nothing. The next
@@ -53,6 +53,14 @@ import io.netty.util.IntSupplier;
  *   way.</dd>
  * </dl>
  *
+ * <p>Spinning is paid for by work, as Go lets at most half as many Ms spin as there are busy Ps: a credit C, at
+ * most B, starts full; the loop's busy time (from the end of one wait, a spin's or a park's, to the start of the
+ * next spin) adds {@link #CREDIT_PER_BUSY} times itself, and spinning spends it. A spin lasts at most
+ * min(W, C); below F of credit the loop does not spin (it parks at once, untimed, and W stays). So over any
+ * stretch the loop spins at most {@link #CREDIT_PER_BUSY} times as long as it works, plus B. Request/response
+ * whose requests mostly come soon keeps C full and can wait out a rare late request with a whole budget; a load
+ * whose every gap is long spends C at once and parks, so a large budget does not become busy-waiting.
+ *
  * <p>A spinning loop is awake: it never publishes SLEEPING ({@link Wakeup}), so other threads do not write the
  * eventfd for it; it sees their tasks through {@code canBlock()} at every poll instead. The time spent spinning,
  * the spins, their polls, the events they found and the misses are counted ({@link LoopCounters}); each poll
@@ -61,6 +69,8 @@ import io.netty.util.IntSupplier;
 final class SpinPolicy {
     /** {@link #spin}'s answer when the loop must park (block in epoll) now. */
     static final int PARK = -1;
+    /** The spin credit one nanosecond of the loop's busy time earns. */
+    static final int CREDIT_PER_BUSY = 8;
 
     private final long budgetNanos;
     private final long floorNanos;
@@ -78,6 +88,13 @@ final class SpinPolicy {
     private long waitStartNanos;
     /** G, once the timed park ended; -1 if this turn's park was not timed. */
     private long gapNanos = -1;
+    /** C: how long the loop may still spin; at most B. */
+    private long creditNanos;
+    /**
+     * Since when the loop's time is busy time not yet turned into credit: the end of the last wait (a spin or a
+     * park), or the last spin's start if it did not spin for want of credit. 0 before the first.
+     */
+    private long busySinceNanos;
 
     SpinPolicy(long budgetNanos, LoopCounters counters) {
         if (budgetNanos < 0) {
@@ -87,6 +104,7 @@ final class SpinPolicy {
         this.floorNanos = Math.max(1, budgetNanos / 16);
         this.counters = counters;
         this.windowNanos = budgetNanos;
+        this.creditNanos = budgetNanos;
     }
 
     /**
@@ -98,8 +116,17 @@ final class SpinPolicy {
         if (!warm || windowNanos == 0) {
             return PARK;
         }
-        counters.increment(LoopCounters.SPINS);
         long start = System.nanoTime();
+        if (busySinceNanos != 0) {
+            creditNanos = Math.min(budgetNanos, creditNanos + CREDIT_PER_BUSY * (start - busySinceNanos));
+        }
+        busySinceNanos = start;
+        long limit = Math.min(windowNanos, creditNanos);
+        if (limit < floorNanos) {
+            return PARK;
+        }
+        counters.increment(LoopCounters.SPINS);
+        long end = start;
         try {
             while (true) {
                 int ready = pollNow.get();
@@ -107,12 +134,15 @@ final class SpinPolicy {
                 if (ready > 0) {
                     counters.add(LoopCounters.SPIN_EVENTS, ready);
                     windowNanos = Math.min(windowNanos * 2, budgetNanos);
+                    end = System.nanoTime();
                     return ready;
                 }
                 if (!context.canBlock()) {
+                    end = System.nanoTime();
                     return 0;
                 }
-                if (System.nanoTime() - start >= windowNanos) {
+                end = System.nanoTime();
+                if (end - start >= limit) {
                     counters.increment(LoopCounters.SPIN_MISSES);
                     missedThisTurn = true;
                     waitStartNanos = start;
@@ -121,7 +151,11 @@ final class SpinPolicy {
                 Thread.onSpinWait();
             }
         } finally {
-            counters.add(LoopCounters.SPIN_NANOS, System.nanoTime() - start);
+            // The spin was a wait, not work: busy time starts again here (after a miss that parks, at the end of
+            // the park).
+            busySinceNanos = end;
+            creditNanos = Math.max(0, creditNanos - (end - start));
+            counters.add(LoopCounters.SPIN_NANOS, end - start);
         }
     }
 
@@ -141,8 +175,12 @@ final class SpinPolicy {
 
     /** Right after the blocking wait returned. */
     void parked() {
+        if (budgetNanos == 0) {
+            return;
+        }
+        busySinceNanos = System.nanoTime();
         if (timingPark) {
-            gapNanos = System.nanoTime() - waitStartNanos;
+            gapNanos = busySinceNanos - waitStartNanos;
             timingPark = false;
         }
     }
@@ -178,6 +216,7 @@ final class SpinPolicy {
 
     @Override
     public String toString() {
-        return "SpinPolicy{budgetNanos=" + budgetNanos + ", windowNanos=" + windowNanos + ", warm=" + warm + '}';
+        return "SpinPolicy{budgetNanos=" + budgetNanos + ", windowNanos=" + windowNanos + ", creditNanos="
+                + creditNanos + ", warm=" + warm + '}';
     }
 }
