@@ -48,9 +48,9 @@ final class SpinRunner {
 
     static final List<Variant> VARIANTS = List.of(
             new Variant("gonetpoll", "gonetpoll", List.of()),
-            new Variant("gonetpoll-spin20", "gonetpoll", List.of("--spin-micros", "20")),
             new Variant("gonetpoll-spin50", "gonetpoll", List.of("--spin-micros", "50")),
             new Variant("gonetpoll-spin100", "gonetpoll", List.of("--spin-micros", "100")),
+            new Variant("gonetpoll-spin500", "gonetpoll", List.of("--spin-micros", "500")),
             new Variant("epoll", "epoll", List.of()),
             new Variant("epoll-busy-wait", "epoll", List.of("--busy-wait")),
             new Variant("io_uring", "io_uring", List.of()),
