@@ -278,6 +278,19 @@ static void putOriginalDestination(JNIEnv* env, struct msghdr* msg, jbyteArray d
     (*env)->SetByteArrayRegion(env, destination, offset, DATAGRAM_ADDRESS_SIZE, out);
 }
 
+// The segment size of UDP_GRO's control message in a read's control messages: the size of each datagram the
+// kernel coalesced into the read (the last one may be shorter); 0 when there is none (a single datagram).
+static jint groSegmentSize(struct msghdr* msg) {
+    for (struct cmsghdr* cm = CMSG_FIRSTHDR(msg); cm != NULL; cm = CMSG_NXTHDR(msg, cm)) {
+        if (cm->cmsg_level == SOL_UDP && cm->cmsg_type == UDP_GRO) {
+            int value;
+            memcpy(&value, CMSG_DATA(cm), sizeof(value));
+            return (jint) value;
+        }
+    }
+    return 0;
+}
+
 // One datagram into native memory at address + pos (up to limit), its sender into sender[DATAGRAM_ADDRESS_SIZE]:
 // recvfrom(2), or, when destination is not NULL, recvmsg(2) with room for the original destination, which goes
 // there (see putOriginalDestination). Returns the datagram's length (0 is an empty datagram, not "would block"),
@@ -370,14 +383,16 @@ static jint socket_extras_sendToDomain(JNIEnv* env, jclass clazz, jint fd, jlong
 
 // Up to count datagrams in one recvmmsg(2): datagram i into native memory at address + i * segmentSize (at most
 // segmentSize bytes; longer ones are truncated), its length into lengths[i] and its sender into
-// senders[i * DATAGRAM_ADDRESS_SIZE ...] (layout: putDatagramAddress), and if destinations is not NULL its original
-// destination into destinations[i * DATAGRAM_ADDRESS_SIZE ...] (see putOriginalDestination). Returns how many were
-// read, or -errno
+// senders[i * DATAGRAM_ADDRESS_SIZE ...] (layout: putDatagramAddress), if destinations is not NULL its original
+// destination into destinations[i * DATAGRAM_ADDRESS_SIZE ...] (see putOriginalDestination), and if gsoSizes is
+// not NULL (a socket with UDP_GRO on) the size of the datagrams the kernel coalesced into slot i into gsoSizes[i]
+// (0: one datagram; see recvFromGro). Returns how many were read, or -errno
 // (-EAGAIN: none queued). On a non-blocking socket the kernel stops at the first datagram that is not there, so
 // fewer than count means the queue was found empty (EAGAIN), unless another error stopped it, which the kernel
 // keeps for the next call. count is capped at MMSG_MAX. EINTR: retried.
 static jint socket_extras_recvmmsg(JNIEnv* env, jclass clazz, jint fd, jlong address, jint segmentSize, jint count,
-                                   jintArray lengths, jbyteArray senders, jbyteArray destinations) {
+                                   jintArray lengths, jbyteArray senders, jbyteArray destinations,
+                                   jintArray gsoSizes) {
     if (count > MMSG_MAX) {
         count = MMSG_MAX;
     }
@@ -393,7 +408,7 @@ static jint socket_extras_recvmmsg(JNIEnv* env, jclass clazz, jint fd, jlong add
         msgs[i].msg_hdr.msg_iovlen = 1;
         msgs[i].msg_hdr.msg_name = &from[i];
         msgs[i].msg_hdr.msg_namelen = sizeof(from[i]);
-        if (destinations != NULL) {
+        if (destinations != NULL || gsoSizes != NULL) {
             msgs[i].msg_hdr.msg_control = controls[i].bytes;
             msgs[i].msg_hdr.msg_controllen = sizeof(controls[i].bytes);
         }
@@ -406,9 +421,11 @@ static jint socket_extras_recvmmsg(JNIEnv* env, jclass clazz, jint fd, jlong add
         return -errno;
     }
     jint lens[MMSG_MAX];
+    jint segments[MMSG_MAX];
     jbyte out[DATAGRAM_ADDRESS_SIZE];
     for (int i = 0; i < res; i++) {
         lens[i] = (jint) msgs[i].msg_len;
+        segments[i] = groSegmentSize(&msgs[i].msg_hdr);
         if (msgs[i].msg_hdr.msg_namelen == 0) {
             from[i].ss_family = AF_UNSPEC;
         }
@@ -419,6 +436,9 @@ static jint socket_extras_recvmmsg(JNIEnv* env, jclass clazz, jint fd, jlong add
         }
     }
     (*env)->SetIntArrayRegion(env, lengths, 0, res, lens);
+    if (gsoSizes != NULL) {
+        (*env)->SetIntArrayRegion(env, gsoSizes, 0, res, segments);
+    }
     return res;
 }
 
@@ -549,14 +569,7 @@ static jint socket_extras_recvFromGro(JNIEnv* env, jclass clazz, jint fd, jlong 
     if (res < 0) {
         return -errno;
     }
-    jint segment = 0;
-    for (struct cmsghdr* cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm)) {
-        if (cm->cmsg_level == SOL_UDP && cm->cmsg_type == UDP_GRO) {
-            int value;
-            memcpy(&value, CMSG_DATA(cm), sizeof(value));
-            segment = (jint) value;
-        }
-    }
+    jint segment = groSegmentSize(&msg);
     if (destination != NULL) {
         putOriginalDestination(env, &msg, destination, 0);
     }
@@ -714,7 +727,7 @@ static const JNINativeMethod methods[] = {
     { "recvFrom0", "(IJII[B[B)I", (void*) socket_extras_recvFrom },
     { "sendTo0", "(IJII[BII)I", (void*) socket_extras_sendTo },
     { "sendToDomain0", "(IJII[B)I", (void*) socket_extras_sendToDomain },
-    { "recvmmsg0", "(IJII[I[B[B)I", (void*) socket_extras_recvmmsg },
+    { "recvmmsg0", "(IJII[I[B[B[I)I", (void*) socket_extras_recvmmsg },
     { "sendmmsg0", "(II[J[I[B[I[I[I[I)I", (void*) socket_extras_sendmmsg },
     { "mmsgMax", "()I", (void*) socket_extras_mmsgMax },
     { "sendSegmented0", "(IJII[BIII)I", (void*) socket_extras_sendSegmented },

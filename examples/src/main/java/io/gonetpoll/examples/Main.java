@@ -47,6 +47,7 @@ public final class Main {
             "  --mode echo|sink (default echo)",
             "  --read-batch N --max-payload BYTES  read up to N datagrams of at most BYTES per receive call",
             "                 (recvmmsg; gonetpoll, epoll, io_uring; default: one per call)",
+            "  --gro  let the kernel coalesce datagrams of one flow into one read (UDP_GRO; gonetpoll, epoll)",
             "udp-echo-client:",
             "  --senders N (default 1)  --message-size BYTES (12 to 65507, default 64)",
             "  --duration-seconds S (default 10)  --messages M (per sender)  --warmup-seconds W (default 0)",

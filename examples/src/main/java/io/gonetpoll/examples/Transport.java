@@ -61,6 +61,11 @@ enum Transport {
         ChannelOption<Integer> maxDatagramPayloadOption() {
             return GoNetpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE;
         }
+
+        @Override
+        ChannelOption<Boolean> udpGroOption() {
+            return GoNetpollChannelOption.UDP_GRO;
+        }
     },
     EPOLL("epoll", EpollServerSocketChannel.class, EpollSocketChannel.class,
             EpollServerDomainSocketChannel.class, EpollDomainSocketChannel.class, EpollDatagramChannel.class) {
@@ -72,6 +77,11 @@ enum Transport {
         @Override
         ChannelOption<Integer> maxDatagramPayloadOption() {
             return EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE;
+        }
+
+        @Override
+        ChannelOption<Boolean> udpGroOption() {
+            return EpollChannelOption.UDP_GRO;
         }
     },
     IO_URING("io_uring", IoUringServerSocketChannel.class, IoUringSocketChannel.class,
@@ -153,6 +163,23 @@ enum Transport {
      */
     ChannelOption<Integer> maxDatagramPayloadOption() {
         return null;
+    }
+
+    /**
+     * The option that lets the kernel coalesce several datagrams of one flow into one read ({@code UDP_GRO});
+     * null where the transport has none.
+     */
+    ChannelOption<Boolean> udpGroOption() {
+        return null;
+    }
+
+    /** {@link #udpGroOption()} on for the datagram channels of {@code bootstrap}. */
+    void readCoalescedDatagrams(Bootstrap bootstrap) {
+        ChannelOption<Boolean> option = udpGroOption();
+        if (option == null) {
+            throw new UsageException("--gro: " + cliName + " has no UDP_GRO option");
+        }
+        bootstrap.option(option, true);
     }
 
     /**

@@ -28,14 +28,16 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>{@code --read-batch N --max-payload B} reads up to N datagrams of at most B bytes per receive call
  * ({@code recvmmsg}) on the transports that can ({@link Transport#readDatagramsInBatches}); without it, one per
- * call. As the TCP echo server does, an echo stops reading while its outbound buffer is over the high-water mark.
+ * call. {@code --gro} lets the kernel coalesce datagrams of one flow into one read ({@code UDP_GRO}; gonetpoll and
+ * epoll), which the channel still delivers one packet each; with {@code --read-batch}, {@code --max-payload} must
+ * then hold what a read coalesces. As the TCP echo server does, an echo stops reading while its outbound buffer is over the high-water mark.
  * {@code --spin-micros N} / {@code --busy-wait} tune its loop as they tune the TCP servers' worker loops
  * ({@link LoopTuning}).
  */
 final class UdpEchoServer {
     static final Set<String> OPTIONS = Set.of("transport", "host", "port", "mode", "read-batch", "max-payload",
             LoopTuning.SPIN_MICROS);
-    static final Set<String> FLAGS = Set.of(LoopTuning.BUSY_WAIT);
+    static final Set<String> FLAGS = Set.of(LoopTuning.BUSY_WAIT, "gro");
     /** What a sender asks a sink; must match the load generators (benchmarks/src/main/c/udp-load.c). */
     static final String STATS_QUERY = "?stats";
 
@@ -57,6 +59,10 @@ final class UdpEchoServer {
         } else if (options.has("max-payload")) {
             throw new UsageException("--max-payload goes with --read-batch");
         }
+        boolean gro = options.flag("gro");
+        if (gro) {
+            transport.readCoalescedDatagrams(bootstrap);
+        }
         EventLoopGroup group = transport.newGroup(1, "udp", tuning);
         Sink sink = mode.equals("sink") ? new Sink() : null;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -72,6 +78,11 @@ final class UdpEchoServer {
             // Netty only logs an option a channel does not know; a batched benchmark must not run unbatched.
             System.err.println("udp-echo-server: the " + transport.cliName + " channel did not take "
                     + transport.maxDatagramPayloadOption() + " = " + maxPayload);
+            System.exit(2);
+        }
+        if (gro && !Boolean.TRUE.equals(channel.config().getOption(transport.udpGroOption()))) {
+            System.err.println("udp-echo-server: the " + transport.cliName + " channel did not take "
+                    + transport.udpGroOption());
             System.exit(2);
         }
         InetSocketAddress local = (InetSocketAddress) channel.localAddress();

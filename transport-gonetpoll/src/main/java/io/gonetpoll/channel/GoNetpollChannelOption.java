@@ -96,8 +96,8 @@ public final class GoNetpollChannelOption<T> extends UnixChannelOption<T> {
     public static final ChannelOption<Integer> MAX_DATAGRAM_PAYLOAD_SIZE = epoll("MAX_DATAGRAM_PAYLOAD_SIZE");
     /**
      * {@code UDP_GRO}: let the kernel hand several datagrams of one flow to one read (Linux 5.0+); the channel
-     * still delivers them one {@code DatagramPacket} each. The read buffer must hold the coalesced datagrams
-     * (up to 64 KiB). Datagram channels. The same constant as Netty's {@code EpollChannelOption.UDP_GRO}.
+     * still delivers them one {@code DatagramPacket} each. The read buffer (with {@link #MAX_DATAGRAM_PAYLOAD_SIZE},
+     * each {@code recvmmsg} slot) must hold the coalesced datagrams (up to 64 KiB). Datagram channels. The same constant as Netty's {@code EpollChannelOption.UDP_GRO}.
      */
     public static final ChannelOption<Boolean> UDP_GRO = epoll("UDP_GRO");
 

@@ -165,20 +165,22 @@ public final class GoNetpollDatagramChannel extends AbstractGoNetpollDatagramCha
 
     /**
      * One {@code recvfrom}, or with {@code MAX_DATAGRAM_PAYLOAD_SIZE} set and room in the buffer for two
-     * datagrams or more, one {@code recvmmsg} of as many as fit (each message a slice of the buffer).
+     * datagrams or more, one {@code recvmmsg} of as many as fit (each message a slice of the buffer). With
+     * {@code UDP_GRO} on, a message (of either) may hold several datagrams the kernel coalesced.
      */
     @Override
     int receive(ByteBuf buf, List<Object> out) throws IOException {
         GoNetpollDatagramSocket socket = datagramSocket();
         int segment = config.getMaxDatagramPayloadSize();
         int segments = segment == 0 ? 1 : buf.writableBytes() / segment;
+        boolean gro = config.isUdpGro();
         lastReceiveFoundQueueEmpty = false;
         try {
-            if (config.isUdpGro() && buf.hasMemoryAddress()) {
-                return receiveCoalesced(socket, buf, out);
-            }
             if (segments >= 2 && buf.hasMemoryAddress()) {
-                return receiveBatch(socket, buf, segment, segments, out);
+                return receiveBatch(socket, buf, segment, segments, gro, out);
+            }
+            if (gro && buf.hasMemoryAddress()) {
+                return receiveCoalesced(socket, buf, out);
             }
             boolean destinations = config.isIpRecvOrigDestAddr();
             int read = socket.recvFrom(buf, segment == 0 ? Integer.MAX_VALUE : segment, destinations);
@@ -214,11 +216,11 @@ public final class GoNetpollDatagramChannel extends AbstractGoNetpollDatagramCha
         return destination != null ? destination : recipientOfReads();
     }
 
-    private int receiveBatch(GoNetpollDatagramSocket socket, ByteBuf buf, int segment, int segments,
+    private int receiveBatch(GoNetpollDatagramSocket socket, ByteBuf buf, int segment, int segments, boolean gro,
                              List<Object> out) throws IOException {
         int count = Math.min(segments, SocketNative.MMSG_MAX);
         boolean destinations = config.isIpRecvOrigDestAddr();
-        int received = socket.recvmmsg(buf, segment, count, destinations);
+        int received = socket.recvmmsg(buf, segment, count, destinations, gro);
         if (received < 0) {
             return 0;
         }
@@ -227,8 +229,8 @@ public final class GoNetpollDatagramChannel extends AbstractGoNetpollDatagramCha
         for (int i = 0; i < received; i++) {
             int length = socket.length(i);
             bytes += length;
-            out.add(new DatagramPacket(buf.retainedSlice(base + i * segment, length),
-                    recipient(socket, destinations, i), socket.sender(i)));
+            addDatagrams(out, buf, base + i * segment, length, gro ? socket.gsoSize(i) : 0,
+                    recipient(socket, destinations, i), socket.sender(i));
         }
         buf.release();
         // A short batch: the kernel tried the next datagram and found none (EAGAIN), see SocketNative.recvmmsg.
@@ -245,17 +247,30 @@ public final class GoNetpollDatagramChannel extends AbstractGoNetpollDatagramCha
         }
         InetSocketAddress local = recipient(socket, destinations, 0);
         InetSocketAddress sender = socket.lastSender();
-        int segment = socket.lastGsoSize();
+        int segment = socket.gsoSize(0);
         if (segment <= 0 || segment >= read) {
             out.add(new DatagramPacket(buf, local, sender));
             return read;
         }
-        for (int offset = buf.readerIndex(); offset < buf.writerIndex(); offset += segment) {
-            out.add(new DatagramPacket(buf.retainedSlice(offset, Math.min(segment, buf.writerIndex() - offset)), local,
-                    sender));
-        }
+        addDatagrams(out, buf, buf.readerIndex(), read, segment, local, sender);
         buf.release();
         return read;
+    }
+
+    /**
+     * The datagrams of one message of a read: {@code length} bytes of {@code buf} at {@code offset}, one datagram
+     * or, when the kernel coalesced several ({@code gsoSize} > 0), cut into {@code gsoSize}-byte datagrams (the last
+     * may be shorter), each a retained slice.
+     */
+    private static void addDatagrams(List<Object> out, ByteBuf buf, int offset, int length, int gsoSize,
+                                     InetSocketAddress recipient, InetSocketAddress sender) {
+        int size = gsoSize > 0 ? gsoSize : length;
+        int end = offset + length;
+        do {
+            int datagram = Math.min(size, end - offset);
+            out.add(new DatagramPacket(buf.retainedSlice(offset, datagram), recipient, sender));
+            offset += datagram;
+        } while (offset < end);
     }
 
     @Override

@@ -53,8 +53,8 @@ final class GoNetpollDatagramSocket extends GoNetpollSocket {
     /** 0: a datagram as it is; else the UDP GSO segment size the kernel cuts it into. */
     private final int[] batchSegmentSizes = new int[SocketNative.MMSG_MAX];
     private int batchSize;
-    /** The GRO segment size of the last {@link #recvFromGro}. */
-    private final int[] gsoSize = new int[1];
+    /** GRO segment sizes of the last {@link #recvFromGro} (slot 0) or {@link #recvmmsg} with GRO (slot i). */
+    private final int[] gsoSizes = new int[SocketNative.MMSG_MAX];
 
     GoNetpollDatagramSocket(int fd) {
         super(fd);
@@ -116,20 +116,24 @@ final class GoNetpollDatagramSocket extends GoNetpollSocket {
 
     /**
      * {@link #recvFrom} on a socket with {@code UDP_GRO} on: several datagrams of one flow may arrive coalesced,
-     * each {@link #lastGsoSize()} bytes (the last may be shorter); 0 there means one datagram.
+     * each {@link #gsoSize(int) gsoSize(0)} bytes (the last may be shorter); 0 there means one datagram.
      */
     int recvFromGro(ByteBuf buf, boolean withDestination) throws IOException {
         int writerIndex = buf.writerIndex();
         int read = SocketNative.recvFromGro(intValue(), buf.memoryAddress(), writerIndex, buf.capacity(), senders,
-                gsoSize, destinations(withDestination));
+                gsoSizes, destinations(withDestination));
         if (read >= 0) {
             buf.writerIndex(writerIndex + read);
         }
         return read;
     }
 
-    int lastGsoSize() {
-        return gsoSize[0];
+    /**
+     * The size of each datagram the kernel coalesced into slot {@code i} of the last read with GRO (0: one
+     * datagram).
+     */
+    int gsoSize(int i) {
+        return gsoSizes[i];
     }
 
     /**
@@ -161,11 +165,13 @@ final class GoNetpollDatagramSocket extends GoNetpollSocket {
      * at offset {@code i * segmentSize} from the writer index (the index is not moved): how many were read, or
      * {@code -1} if none was queued. Then {@link #length(int)} and {@link #sender(int)} describe each. {@code buf}
      * must have a memory address and room for {@code count} segments. {@code withDestination}: as in
-     * {@link #recvFrom}, for each datagram.
+     * {@link #recvFrom}, for each datagram. {@code gro}: the socket has {@code UDP_GRO} on, so a slot may hold
+     * several coalesced datagrams, each {@link #gsoSize(int)} bytes.
      */
-    int recvmmsg(ByteBuf buf, int segmentSize, int count, boolean withDestination) throws IOException {
+    int recvmmsg(ByteBuf buf, int segmentSize, int count, boolean withDestination, boolean gro) throws IOException {
         return SocketNative.recvmmsg(intValue(), buf.memoryAddress() + buf.writerIndex(), segmentSize,
-                Math.min(count, SocketNative.MMSG_MAX), lengths, senders, destinations(withDestination));
+                Math.min(count, SocketNative.MMSG_MAX), lengths, senders, destinations(withDestination),
+                gro ? gsoSizes : null);
     }
 
     private byte[] destinations(boolean wanted) {

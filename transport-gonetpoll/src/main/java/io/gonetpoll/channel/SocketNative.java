@@ -186,14 +186,16 @@ final class SocketNative {
      * Up to {@code count} (at most {@link #MMSG_MAX}) datagrams in one {@code recvmmsg}: datagram {@code i} into
      * native memory at {@code address + i * segmentSize}, its length into {@code lengths[i]}, its sender into
      * {@code senders} at {@code i * DATAGRAM_ADDRESS_SIZE}, its original destination likewise into
-     * {@code destinations} if not {@code null} (see {@link #recvFrom}). Returns how many were read, or {@code -1} if none
-     * was queued (EAGAIN). Fewer than {@code count} means the kernel found the queue empty after them. Errors as
+     * {@code destinations} if not {@code null} (see {@link #recvFrom}), and, if {@code gsoSizes} is not {@code null}
+     * (a socket with {@code UDP_GRO}), the size of the datagrams coalesced into slot {@code i} into
+     * {@code gsoSizes[i]} (as {@link #recvFromGro}). Returns how many were read, or {@code -1} if none was queued
+     * (EAGAIN). Fewer than {@code count} means the kernel found the queue empty after them. Errors as
      * {@link #recvFrom}.
      */
     static int recvmmsg(int fd, long address, int segmentSize, int count, int[] lengths, byte[] senders,
-                        byte[] destinations) throws IOException {
+                        byte[] destinations, int[] gsoSizes) throws IOException {
         return datagramResult("recvmmsg", recvmmsg0(fd, address, segmentSize, count, lengths, senders,
-                destinations));
+                destinations, gsoSizes));
     }
 
     /**
@@ -297,7 +299,7 @@ final class SocketNative {
     private static native int sendTo0(int fd, long address, int pos, int limit, byte[] recipient, int scopeId,
                                       int port);
     private static native int recvmmsg0(int fd, long address, int segmentSize, int count, int[] lengths,
-                                        byte[] senders, byte[] destinations);
+                                        byte[] senders, byte[] destinations, int[] gsoSizes);
     private static native int sendmmsg0(int fd, int count, long[] addresses, int[] lengths, byte[] recipients,
                                         int[] recipientLengths, int[] scopeIds, int[] ports, int[] segmentSizes);
     private static native int sendSegmented0(int fd, long address, int pos, int limit, byte[] recipient,

@@ -353,6 +353,54 @@ class DatagramChannelTest {
         assertTrue(received.isEmpty(), "more than six datagrams: " + received);
     }
 
+    /**
+     * UDP GRO inside {@code recvmmsg}, as epoll reads it: with {@code UDP_GRO} and {@code MAX_DATAGRAM_PAYLOAD_SIZE}
+     * both set, each {@code recvmmsg} slot may hold datagrams the kernel coalesced, and says so in its own control
+     * message. Four queued messages (three coalesced, one plain) are read by one {@code recvmmsg} of five slots
+     * (short, so no {@code EAGAIN} read follows) and arrive as nine datagrams, in order and byte for byte.
+     */
+    @Test
+    void coalescedDatagramsShareOneRecvmmsg() throws Exception {
+        assumeTrue(GoNetpollDatagramChannel.isSegmentedDatagramPacketSupported(), "no UDP GSO in this kernel");
+        Recorder recorder = new Recorder();
+        Channel receiver = new Bootstrap().group(loops.group())
+                .channelFactory(() -> new GoNetpollDatagramChannel(SocketProtocolFamily.INET))
+                .option(ChannelOption.AUTO_READ, false)
+                .option(GoNetpollChannelOption.UDP_GRO, true)
+                .option(GoNetpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, 3000)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(5 * 3000))
+                .handler(recorder)
+                .bind(LOOPBACK_ANY_PORT).sync().channel();
+        Channel sender = bind(new Recorder(), true, 16);
+        InetSocketAddress to = (InetSocketAddress) receiver.localAddress();
+        GoNetpollLoopCounters counters = loops.factory().counters();
+        long writesBefore = counters.writeSyscalls();
+        sender.eventLoop().submit(() -> {
+            sender.write(new SegmentedDatagramPacket(segments('a', 3, 1000), 1000, to));
+            sender.write(new DatagramPacket(Unpooled.copiedBuffer("plain", StandardCharsets.US_ASCII), to));
+            sender.write(new SegmentedDatagramPacket(segments('d', 2, 500), 500, to));
+            sender.write(new SegmentedDatagramPacket(segments('f', 3, 1000), 1000, to));
+            sender.flush();
+        }).sync();
+        await(() -> loops.factory().counters().writeSyscalls() > writesBefore, "the flush's syscall");
+        long readsBefore = loops.factory().counters().readSyscalls();
+        long wouldBlockBefore = loops.factory().counters().readsWouldBlock();
+        receiver.config().setAutoRead(true);
+        String[] expected = {"a".repeat(1000), "b".repeat(1000), "c".repeat(1000), "plain", "d".repeat(500),
+            "e".repeat(500), "f".repeat(1000), "g".repeat(1000), "h".repeat(1000)};
+        for (String datagram : expected) {
+            assertEquals(datagram, recorder.texts.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            assertEquals(sender.localAddress(), recorder.senders.poll());
+        }
+        assertEquals(1, loops.factory().counters().readSyscalls() - readsBefore,
+                "one recvmmsg for the four messages: " + loops.factory().counters());
+        assertEquals(wouldBlockBefore, loops.factory().counters().readsWouldBlock(), counters.toString());
+        sender.close().sync();
+        receiver.close().sync();
+        assertTrue(recorder.texts.isEmpty(), "more than nine datagrams: " + recorder.texts);
+        assertTrue(recorder.errors.isEmpty(), "errors: " + recorder.errors);
+    }
+
     /** {@code count} segments of {@code size} bytes, direct: the first all {@code first}, the next first + 1, ... */
     private static ByteBuf segments(char first, int count, int size) {
         ByteBuf buf = Unpooled.directBuffer(count * size);
