@@ -130,18 +130,16 @@ final class SpinPolicy {
         try {
             while (true) {
                 int ready = pollNow.get();
+                end = System.nanoTime();
                 counters.increment(LoopCounters.SPIN_POLLS);
                 if (ready > 0) {
                     counters.add(LoopCounters.SPIN_EVENTS, ready);
                     windowNanos = Math.min(windowNanos * 2, budgetNanos);
-                    end = System.nanoTime();
                     return ready;
                 }
                 if (!context.canBlock()) {
-                    end = System.nanoTime();
                     return 0;
                 }
-                end = System.nanoTime();
                 if (end - start >= limit) {
                     counters.increment(LoopCounters.SPIN_MISSES);
                     missedThisTurn = true;
