@@ -334,12 +334,9 @@ class DatagramChannelTest {
         InetSocketAddress to = (InetSocketAddress) receiver.localAddress();
         GoNetpollLoopCounters counters = loops.factory().counters();
         long writesBefore = counters.writeSyscalls();
-        sender.eventLoop().submit(() -> {
-            sender.write(new SegmentedDatagramPacket(segments('a', 3, 1000), 1000, to));
-            sender.write(new DatagramPacket(Unpooled.copiedBuffer("plain", StandardCharsets.US_ASCII), to));
-            sender.write(new SegmentedDatagramPacket(segments('d', 2, 500), 500, to));
-            sender.flush();
-        }).sync();
+        flushTogether(sender, new SegmentedDatagramPacket(segments('a', 3, 1000), 1000, to),
+                new DatagramPacket(Unpooled.copiedBuffer("plain", StandardCharsets.US_ASCII), to),
+                new SegmentedDatagramPacket(segments('d', 2, 500), 500, to));
         String[] expected = {"a".repeat(1000), "b".repeat(1000), "c".repeat(1000), "plain", "d".repeat(500),
             "e".repeat(500)};
         for (String datagram : expected) {
@@ -375,13 +372,10 @@ class DatagramChannelTest {
         InetSocketAddress to = (InetSocketAddress) receiver.localAddress();
         GoNetpollLoopCounters counters = loops.factory().counters();
         long writesBefore = counters.writeSyscalls();
-        sender.eventLoop().submit(() -> {
-            sender.write(new SegmentedDatagramPacket(segments('a', 3, 1000), 1000, to));
-            sender.write(new DatagramPacket(Unpooled.copiedBuffer("plain", StandardCharsets.US_ASCII), to));
-            sender.write(new SegmentedDatagramPacket(segments('d', 2, 500), 500, to));
-            sender.write(new SegmentedDatagramPacket(segments('f', 3, 1000), 1000, to));
-            sender.flush();
-        }).sync();
+        flushTogether(sender, new SegmentedDatagramPacket(segments('a', 3, 1000), 1000, to),
+                new DatagramPacket(Unpooled.copiedBuffer("plain", StandardCharsets.US_ASCII), to),
+                new SegmentedDatagramPacket(segments('d', 2, 500), 500, to),
+                new SegmentedDatagramPacket(segments('f', 3, 1000), 1000, to));
         await(() -> loops.factory().counters().writeSyscalls() > writesBefore, "the flush's syscall");
         long readsBefore = loops.factory().counters().readSyscalls();
         long wouldBlockBefore = loops.factory().counters().readsWouldBlock();
@@ -399,6 +393,16 @@ class DatagramChannelTest {
         receiver.close().sync();
         assertTrue(recorder.texts.isEmpty(), "more than nine datagrams: " + recorder.texts);
         assertTrue(recorder.errors.isEmpty(), "errors: " + recorder.errors);
+    }
+
+    /** Writes {@code messages} on {@code sender}'s loop and flushes them together, as one flush. */
+    private static void flushTogether(Channel sender, Object... messages) throws InterruptedException {
+        sender.eventLoop().submit(() -> {
+            for (Object message : messages) {
+                sender.write(message);
+            }
+            sender.flush();
+        }).sync();
     }
 
     /** {@code count} segments of {@code size} bytes, direct: the first all {@code first}, the next first + 1, ... */
