@@ -85,7 +85,8 @@ public final class GoNetpollIoHandler implements IoHandler {
             throw new NullPointerException("the SelectStrategyFactory returned no SelectStrategy");
         }
         selectStrategy = strategy;
-        spin = new SpinPolicy(TimeUnit.MICROSECONDS.toNanos(config.getSpinBudgetMicros()), counters);
+        spin = new SpinPolicy(TimeUnit.MICROSECONDS.toNanos(config.getSpinBudgetMicros()),
+                config.spinCreditPerIoTurnNanos(), counters);
         FileDescriptor epoll = null;
         FileDescriptor eventFd = null;
         IovArray iov = null;

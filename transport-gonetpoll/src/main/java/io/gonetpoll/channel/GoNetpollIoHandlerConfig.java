@@ -60,6 +60,8 @@ public final class GoNetpollIoHandlerConfig {
     private int maxEventsPerWait = DEFAULT_MAX_EVENTS_PER_WAIT;
     private long deadlineTickMillis = DEFAULT_DEADLINE_TICK_MILLIS;
     private long spinBudgetMicros;
+    /** Tests only: SpinPolicy's credit per IO turn, which they scale with their long budgets. */
+    private long spinCreditPerIoTurnNanos = SpinPolicy.CREDIT_PER_IO_TURN_NANOS;
     private SelectStrategyFactory selectStrategyFactory = DefaultSelectStrategyFactory.INSTANCE;
     private long stallThresholdMillis;
     private GoNetpollStallListener stallListener;
@@ -147,6 +149,19 @@ public final class GoNetpollIoHandlerConfig {
         return jmxEnabled;
     }
 
+    long spinCreditPerIoTurnNanos() {
+        return spinCreditPerIoTurnNanos;
+    }
+
+    /** Tests only (see the field). */
+    GoNetpollIoHandlerConfig setSpinCreditPerIoTurnNanos(long nanos) {
+        if (nanos <= 0) {
+            throw new IllegalArgumentException("spinCreditPerIoTurnNanos: " + nanos + " (expected: > 0)");
+        }
+        this.spinCreditPerIoTurnNanos = nanos;
+        return this;
+    }
+
     /** Whether each loop registers a {@link GoNetpollLoopMXBean} (see the table above). */
     public GoNetpollIoHandlerConfig setJmxEnabled(boolean jmxEnabled) {
         this.jmxEnabled = jmxEnabled;
@@ -157,7 +172,8 @@ public final class GoNetpollIoHandlerConfig {
         return new GoNetpollIoHandlerConfig().setMaxEventsPerWait(maxEventsPerWait)
                 .setDeadlineTickMillis(deadlineTickMillis).setSpinBudgetMicros(spinBudgetMicros)
                 .setSelectStrategyFactory(selectStrategyFactory).setStallThresholdMillis(stallThresholdMillis)
-                .setStallListener(stallListener).setJmxEnabled(jmxEnabled);
+                .setStallListener(stallListener).setJmxEnabled(jmxEnabled)
+                .setSpinCreditPerIoTurnNanos(spinCreditPerIoTurnNanos);
     }
 
     @Override

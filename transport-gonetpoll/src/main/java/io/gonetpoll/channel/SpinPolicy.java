@@ -53,13 +53,15 @@ import io.netty.util.IntSupplier;
  *   way.</dd>
  * </dl>
  *
- * <p>Spinning is paid for by work, as Go lets at most half as many Ms spin as there are busy Ps: a credit C, at
- * most B, starts full; the loop's busy time (from the end of one wait, a spin's or a park's, to the start of the
- * next spin) adds {@link #CREDIT_PER_BUSY} times itself, and spinning spends it. A spin lasts at most
- * min(W, C); below F of credit the loop does not spin (it parks at once, untimed, and W stays). So over any
- * stretch the loop spins at most {@link #CREDIT_PER_BUSY} times as long as it works, plus B. Request/response
- * whose requests mostly come soon keeps C full and can wait out a rare late request with a whole budget; a load
- * whose every gap is long spends C at once and parks, so a large budget does not become busy-waiting.
+ * <p>Spinning is paid for by IO (Go bounds spinning too, to half as many spinning Ms as busy Ps; here the bound
+ * is per loop). A credit C, at most B, starts full; every turn that found IO adds E
+ * ({@link #CREDIT_PER_IO_TURN_NANOS}, 50 µs), and spinning spends it. A spin lasts at most min(W, C); below F of
+ * credit the loop does not spin (it parks at once, untimed, and W stays). So over any stretch the loop spins at
+ * most E per turn that found IO, plus B. Request/response whose next request mostly comes within E keeps C full
+ * and can wait out a rare late request with a whole budget; a load whose every gap is longer than E spends C and
+ * then spins about E per request before it parks, so a large budget does not become busy-waiting at a moderate
+ * rate. E must exceed the time a client takes to send its next request once it has the answer, or a ping-pong
+ * would drain C (docs/benchmarks/analysis.md, "Spinning paid for by IO").
  *
  * <p>A spinning loop is awake: it never publishes SLEEPING ({@link Wakeup}), so other threads do not write the
  * eventfd for it; it sees their tasks through {@code canBlock()} at every poll instead. The time spent spinning,
@@ -69,8 +71,8 @@ import io.netty.util.IntSupplier;
 final class SpinPolicy {
     /** {@link #spin}'s answer when the loop must park (block in epoll) now. */
     static final int PARK = -1;
-    /** The spin credit one nanosecond of the loop's busy time earns. */
-    static final int CREDIT_PER_BUSY = 8;
+    /** E: the spin credit each turn that found IO earns. */
+    static final long CREDIT_PER_IO_TURN_NANOS = 50_000;
 
     private final long budgetNanos;
     private final long floorNanos;
@@ -88,19 +90,17 @@ final class SpinPolicy {
     private long waitStartNanos;
     /** G, once the timed park ended; -1 if this turn's park was not timed. */
     private long gapNanos = -1;
+    /** E. */
+    private final long creditPerIoTurnNanos;
     /** C: how long the loop may still spin; at most B. */
     private long creditNanos;
-    /**
-     * Since when the loop's time is busy time not yet turned into credit: the end of the last wait (a spin or a
-     * park), or the last spin's start if it did not spin for want of credit. 0 before the first.
-     */
-    private long busySinceNanos;
 
-    SpinPolicy(long budgetNanos, LoopCounters counters) {
+    SpinPolicy(long budgetNanos, long creditPerIoTurnNanos, LoopCounters counters) {
         if (budgetNanos < 0) {
             throw new IllegalArgumentException("budgetNanos: " + budgetNanos + " (expected: >= 0)");
         }
         this.budgetNanos = budgetNanos;
+        this.creditPerIoTurnNanos = creditPerIoTurnNanos;
         this.floorNanos = Math.max(1, budgetNanos / 16);
         this.counters = counters;
         this.windowNanos = budgetNanos;
@@ -116,15 +116,11 @@ final class SpinPolicy {
         if (!warm || windowNanos == 0) {
             return PARK;
         }
-        long start = System.nanoTime();
-        if (busySinceNanos != 0) {
-            creditNanos = Math.min(budgetNanos, creditNanos + CREDIT_PER_BUSY * (start - busySinceNanos));
-        }
-        busySinceNanos = start;
         long limit = Math.min(windowNanos, creditNanos);
         if (limit < floorNanos) {
             return PARK;
         }
+        long start = System.nanoTime();
         counters.increment(LoopCounters.SPINS);
         long end = start;
         try {
@@ -149,9 +145,6 @@ final class SpinPolicy {
                 Thread.onSpinWait();
             }
         } finally {
-            // The spin was a wait, not work: busy time starts again here (after a miss that parks, at the end of
-            // the park).
-            busySinceNanos = end;
             creditNanos = Math.max(0, creditNanos - (end - start));
             counters.add(LoopCounters.SPIN_NANOS, end - start);
         }
@@ -176,9 +169,8 @@ final class SpinPolicy {
         if (budgetNanos == 0) {
             return;
         }
-        busySinceNanos = System.nanoTime();
         if (timingPark) {
-            gapNanos = busySinceNanos - waitStartNanos;
+            gapNanos = System.nanoTime() - waitStartNanos;
             timingPark = false;
         }
     }
@@ -198,6 +190,7 @@ final class SpinPolicy {
             halveWindow();
         }
         if (foundIo) {
+            creditNanos = Math.min(budgetNanos, creditNanos + creditPerIoTurnNanos);
             warm = true;
         } else if (parkedThisTurn) {
             warm = false;

@@ -21,8 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * make IO arrive, and runs the loop with a bounded wait to let it find none. Every turn runs on the test thread,
  * so each step's effect on the counters is known exactly. The budget is 10 ms, far above the few microseconds a
  * park for an eventfd already written takes, so the one step that depends on a park being short cannot miss.
- * Spinning is paid for by the loop's busy time, and to the policy the test thread's time between turns is the
- * loop's: {@link #work} before a turn gives that turn's spin its credit.
+ * Spinning is paid for by IO; but for {@link #spinningIsPaidForByIo}, each turn that finds IO earns a whole budget
+ * of credit here, so that the credit never cuts a window short.
  */
 class SpinPolicyTest {
     private static final long BUDGET_MICROS = 10_000;
@@ -41,10 +41,15 @@ class SpinPolicyTest {
     }
 
     private void open(long budgetMicros) throws Exception {
+        open(budgetMicros, budgetMicros);
+    }
+
+    private void open(long budgetMicros, long creditPerIoTurnMicros) throws Exception {
         if (loop != null) {
             tearDown();
         }
-        factory = GoNetpollIoHandler.newFactory(new GoNetpollIoHandlerConfig().setSpinBudgetMicros(budgetMicros));
+        factory = GoNetpollIoHandler.newFactory(new GoNetpollIoHandlerConfig().setSpinBudgetMicros(budgetMicros)
+                .setSpinCreditPerIoTurnNanos(TimeUnit.MICROSECONDS.toNanos(creditPerIoTurnMicros)));
         loop = new ManualIoEventLoop(Thread.currentThread(), factory);
         eventFd = Native.newEventFd();
         IoRegistration registration = loop.register(new EventFdHandle(eventFd)).sync().getNow();
@@ -66,7 +71,6 @@ class SpinPolicyTest {
         // IO (found by a park: the loop is COLD), then nothing (a spin that misses, then a park), each time.
         for (int miss = 1; miss <= MISSES_TO_BACK_OFF; miss++) {
             io();
-            work(BUDGET_MICROS);
             GoNetpollLoopCounters before = factory.counters();
             idle();
             GoNetpollLoopCounters after = factory.counters();
@@ -87,7 +91,6 @@ class SpinPolicyTest {
         io();
         GoNetpollLoopCounters rearmed = factory.counters();
         assertEquals(MISSES_TO_BACK_OFF, rearmed.spins(), rearmed.toString());
-        work(BUDGET_MICROS);
         io();
         GoNetpollLoopCounters after = factory.counters();
         assertEquals(MISSES_TO_BACK_OFF + 1, after.spins(), "spinning again: " + after);
@@ -133,11 +136,9 @@ class SpinPolicyTest {
         // Two misses whose parks end without IO: W = 400 ms -> 200 ms -> 100 ms.
         for (int i = 0; i < 2; i++) {
             io();
-            work(400_000);
             loop.run(TimeUnit.MILLISECONDS.toNanos(450));
         }
         io();
-        work(400_000);
         GoNetpollLoopCounters before = factory.counters();
         // IO 150 ms after the turn begins: the 100 ms spin misses, the park finds it. The gap is within the
         // budget, so W = 1.5 x 150 ms = 225 ms. (Halving would have made it 50 ms.)
@@ -146,7 +147,6 @@ class SpinPolicyTest {
         assertEquals(before.spinMisses() + 1, missed.spinMisses(), "the 100 ms window missed: " + missed);
         assertEquals(before.blockingEpollWaits() + 1, missed.blockingEpollWaits(), missed.toString());
         // IO 120 ms after the turn begins: within the learnt window, found by the spin.
-        work(400_000);
         ioAfter(TimeUnit.MILLISECONDS.toNanos(120));
         GoNetpollLoopCounters after = factory.counters();
         assertEquals(missed.spinMisses(), after.spinMisses(), "no miss: " + after);
@@ -155,10 +155,10 @@ class SpinPolicyTest {
     }
 
     @Test
-    void spinningIsPaidForByWork() throws Exception {
-        // A budget of 800 ms (floor 50 ms), so that the few milliseconds a loaded CI host may take between two
-        // turns earn far less than a window.
-        open(800_000);
+    void spinningIsPaidForByIo() throws Exception {
+        // A budget of 800 ms (floor 50 ms) and 100 ms of credit per turn that finds IO: time on a loaded CI host
+        // (milliseconds) cannot move a spin across a boundary.
+        open(800_000, 100_000);
         long waitNanos = TimeUnit.MILLISECONDS.toNanos(900);
         io();
         GoNetpollLoopCounters start = factory.counters();
@@ -167,32 +167,26 @@ class SpinPolicyTest {
         assertEquals(start.spinMisses() + 1, spent.spinMisses(), spent.toString());
         assertTrue(spent.spinNanos() - start.spinNanos() >= TimeUnit.MILLISECONDS.toNanos(800), spent.toString());
 
-        // No work since: W is 400 ms, but the credit is what the moments between the turns earned.
+        // One turn with IO since: W is 400 ms, but the credit is that turn's 100 ms.
         io();
         loop.run(waitNanos);
-        GoNetpollLoopCounters unpaid = factory.counters();
-        assertTrue(unpaid.spinNanos() - spent.spinNanos() < TimeUnit.MILLISECONDS.toNanos(200),
-                "a spin without credit stops far short of its window (or does not start): " + unpaid);
+        GoNetpollLoopCounters oneTurn = factory.counters();
+        long oneTurnSpin = oneTurn.spinNanos() - spent.spinNanos();
+        assertEquals(spent.spins() + 1, oneTurn.spins(), oneTurn.toString());
+        assertTrue(oneTurnSpin >= TimeUnit.MILLISECONDS.toNanos(100) && oneTurnSpin < TimeUnit.MILLISECONDS.toNanos(200),
+                "a spin stops at its credit, far short of its window: " + oneTurn);
 
-        // Work that earns 400 ms: a whole window again (200 or 400 ms, as the unpaid turn left it).
-        io();
-        work(400_000);
+        // Four turns with IO (the last three found by short spins) earn about 400 ms; W is back at the budget.
+        for (int i = 0; i < 4; i++) {
+            io();
+        }
+        GoNetpollLoopCounters earned = factory.counters();
         loop.run(waitNanos);
         GoNetpollLoopCounters paid = factory.counters();
-        assertEquals(unpaid.spins() + 1, paid.spins(), paid.toString());
-        assertTrue(paid.spinNanos() - unpaid.spinNanos() >= TimeUnit.MILLISECONDS.toNanos(200),
-                "a paid spin runs its window: " + paid);
-    }
-
-    /**
-     * The loop works long enough to earn {@code creditMicros} of spin credit: 1 / {@link SpinPolicy#CREDIT_PER_BUSY}
-     * of that (to the policy, the time between two turns is busy time).
-     */
-    private static void work(long creditMicros) {
-        long due = System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(creditMicros) / SpinPolicy.CREDIT_PER_BUSY;
-        for (long left = due - System.nanoTime(); left > 0; left = due - System.nanoTime()) {
-            LockSupport.parkNanos(left);
-        }
+        long paidSpin = paid.spinNanos() - earned.spinNanos();
+        assertEquals(earned.spinMisses() + 1, paid.spinMisses(), paid.toString());
+        assertTrue(paidSpin >= TimeUnit.MILLISECONDS.toNanos(300) && paidSpin < TimeUnit.MILLISECONDS.toNanos(600),
+                "four turns of IO pay for about 400 ms: " + paid);
     }
 
     /** IO arrives {@code delayNanos} after the turn begins, written by another thread; the turn finds it. */
